@@ -1,0 +1,96 @@
+from django.contrib import admin
+
+from .models import (
+    AccountHealth,
+    Alert,
+    AlertEvent,
+    ChurnModelState,
+    HealthSnapshot,
+    HealthWeights,
+    Notification,
+    ScoringChunk,
+    ScoringRun,
+    ThresholdRule,
+)
+
+
+@admin.register(HealthWeights)
+class HealthWeightsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "customer_side", "vendor_side", "nps", "csat", "churn_probability")
+    readonly_fields = ("updated_at", "updated_by")
+
+    def has_add_permission(self, request):
+        return not HealthWeights.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(HealthSnapshot)
+class HealthSnapshotAdmin(admin.ModelAdmin):
+    list_display = ("account", "computed_at", "health", "band", "customer_side", "vendor_side")
+    list_filter = ("band",)
+    search_fields = ("account__external_id", "account__name")
+    date_hierarchy = "computed_at"
+    raw_id_fields = ("account", "supersedes")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # history is append-only
+
+
+@admin.register(AccountHealth)
+class AccountHealthAdmin(admin.ModelAdmin):
+    list_display = ("account", "health", "band", "customer_side", "vendor_side", "computed_at")
+    list_filter = ("band", "top_customer_issue", "top_vendor_issue")
+    search_fields = ("account__external_id", "account__name")
+    raw_id_fields = ("account", "snapshot")
+
+
+@admin.register(ChurnModelState)
+class ChurnModelStateAdmin(admin.ModelAdmin):
+    list_display = ("fitted_at", "kind", "n_train", "n_positive", "auc_cv")
+
+
+@admin.register(ThresholdRule)
+class ThresholdRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "measure", "operator", "value", "severity", "segment", "enabled")
+    list_filter = ("severity", "enabled", "measure")
+    search_fields = ("name", "measure")
+
+
+class AlertEventInline(admin.TabularInline):
+    model = AlertEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "by", "from_status", "to_status", "note")
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ("id", "account", "rule", "severity", "status", "opened_at", "assignee")
+    list_filter = ("status", "severity", "root_cause")
+    search_fields = ("account__external_id", "account__name", "rule__name")
+    raw_id_fields = ("account", "rule", "snapshot", "assignee")
+    inlines = [AlertEventInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("kind", "recipient", "subject", "created_at", "sent_at", "attempts")
+    list_filter = ("kind",)
+    search_fields = ("subject", "recipient__username")
+
+
+class ScoringChunkInline(admin.TabularInline):
+    model = ScoringChunk
+    extra = 0
+    readonly_fields = ("index", "done_at", "changed")
+    exclude = ("account_ids",)
+
+
+@admin.register(ScoringRun)
+class ScoringRunAdmin(admin.ModelAdmin):
+    list_display = ("period_key", "status", "started_at", "finished_at", "processed_accounts")
+    list_filter = ("status", "trigger")
+    inlines = [ScoringChunkInline]
