@@ -1,0 +1,477 @@
+"""The four benchmarks of BENCHMARKS.md. Each runs its own baseline in the same
+process and run, and reports the ratio: absolute times drift on shared machines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from http.client import HTTPConnection
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from . import data
+from .measure import percentiles, ratio, timed
+
+ROOT = Path(__file__).resolve().parent.parent
+WINDOW_DAYS = 365
+
+
+# ------------------------------------------------------------------------ recompute
+
+
+def _floor_recompute(account_count: int) -> None:
+    """One SQL statement aggregating the window per account, plus a bulk write of as
+    many score rows as the recompute writes snapshots, of the same width."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=WINDOW_DAYS)
+    document = json.dumps(_document_like())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT account_id, COUNT(*),
+                   SUM(CASE WHEN direction = 'inbound' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN kind = 'complaint' THEN 1 ELSE 0 END),
+                   AVG(tone), MAX(occurred_at), MIN(occurred_at)
+            FROM accounts_interaction WHERE occurred_at >= %s GROUP BY account_id
+            """,
+            [since],
+        )
+        rows = cursor.fetchall()
+        cursor.execute("DROP TABLE IF EXISTS bench_floor_scores")
+        cursor.execute(
+            "CREATE TABLE bench_floor_scores (account_id bigint, health double precision, document text)"
+        )
+        scores = [(r[0], 100.0 - float(r[3] or 0), document) for r in rows]
+        scores += [(-i, 50.0, document) for i in range(account_count - len(scores))]
+        cursor.executemany("INSERT INTO bench_floor_scores VALUES (%s, %s, %s)", scores)
+        cursor.execute("DROP TABLE bench_floor_scores")
+
+
+def _document_like() -> dict:
+    """A document of the real one's shape and size (35 keys with evidence)."""
+    entry = {"score": 42.0, "evidence": [{"fact": "x" * 80, "interactions": [1, 2, 3, 4, 5]}]}
+    return {"health": 50.0, "keys": [{"key": f"k{i}", **entry} for i in range(35)]}
+
+
+def _full_recompute() -> dict:
+    from accounts.models import Account
+    from signals.jobs import recompute_and_evaluate
+
+    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    size = settings.CRM_SCORING_CHUNK_SIZE
+    totals = {"processed": 0, "changed": 0, "alerts_opened": 0}
+    for start in range(0, len(ids), size):
+        outcome = recompute_and_evaluate(account_ids=ids[start : start + size])
+        totals["processed"] += outcome.processed
+        totals["changed"] += outcome.changed
+        totals["alerts_opened"] += outcome.alerts_opened
+    return totals
+
+
+def _rules() -> None:
+    from signals.models import ThresholdRule
+
+    ThresholdRule.objects.all().delete()
+    ThresholdRule.objects.bulk_create(
+        [
+            ThresholdRule(
+                name="critical health",
+                measure="health",
+                operator="lt",
+                value=40,
+                severity="critical",
+            ),
+            ThresholdRule(
+                name="ghosting", measure="ghost", operator="gte", value=60, severity="warning"
+            ),
+            ThresholdRule(
+                name="our side", measure="vendor_side", operator="gte", value=50, severity="warning"
+            ),
+        ]
+    )
+
+
+def bench_recompute(*, sizes: list[tuple[int, int]]) -> dict:
+    from signals.scoring import fit_portfolio_models
+
+    runs = []
+    for accounts, interactions in sizes:
+        data.make_portfolio(accounts=accounts, interactions=interactions)
+        _rules()
+        fit = timed(fit_portfolio_models)
+        floor = timed(lambda a=accounts: _floor_recompute(a))
+        real = timed(_full_recompute)
+        runs.append(
+            {
+                "accounts": accounts,
+                "interactions": interactions,
+                "seconds": real.seconds,
+                "floor_seconds": floor.seconds,
+                "ratio": ratio(real.seconds, floor.seconds),
+                "peak_rss_mb": real.peak_rss_mb,
+                "floor_peak_rss_mb": floor.peak_rss_mb,
+                "model_fit_seconds": fit.seconds,
+                "chunk_size": settings.CRM_SCORING_CHUNK_SIZE,
+                **real.result,
+            }
+        )
+        print(
+            f"recompute {accounts} accounts / {interactions} interactions: {runs[-1]}", flush=True
+        )
+    result = {"runs": runs}
+    if len(runs) > 1:
+        first, last = runs[0], runs[-1]
+        result["growth"] = ratio(last["seconds"], first["seconds"])
+        result["size_growth"] = ratio(last["interactions"], first["interactions"])
+    return result
+
+
+# ---------------------------------------------------------------------- subprocesses
+
+
+def subprocess_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "crm_health.settings",
+        "DJANGO_SECRET_KEY": os.environ.get(
+            "DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij"
+        ),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "CRM_API_THROTTLE_USER": "1000000/min",
+    }
+    env.update(extra)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def _process(cmd: list[str], env: dict[str, str], log_name: str):
+    log_dir = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "bench" / "out"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with (log_dir / log_name).open("ab") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+# ---------------------------------------------------------------------- incremental
+
+
+@contextmanager
+def _worker(database_url: str):
+    from crm_health.celery import app, ping
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "crm_health",
+        "worker",
+        "--loglevel=WARNING",
+        "--concurrency=2",
+        "-Q",
+        app.conf.task_default_queue,
+        "--without-gossip",
+        "--without-mingle",
+        "-n",
+        f"bench-{os.getpid()}@%h",
+    ]
+    env = subprocess_env(database_url, CELERY_BROKER_URL=settings.CELERY_BROKER_URL)
+    with app.connection_for_write() as conn:
+        app.control.purge(connection=conn)
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    with _process(cmd, env, "bench-worker.log") as proc:
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    ping.apply_async().get(timeout=5)
+                    break
+                except Exception:  # noqa: BLE001 - worker not up yet
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("the bench worker did not start") from None
+            yield proc
+        finally:
+            app.conf.task_always_eager = previous
+
+
+def bench_incremental(*, trials: int, database_url: str, accounts: int, interactions: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    from accounts.models import Account
+    from crm_health.celery import ping
+    from signals.models import AccountHealth
+
+    if not settings.CELERY_BROKER_URL:
+        return {"skipped": "needs CELERY_BROKER_URL (a real broker and worker)"}
+    data.make_portfolio(accounts=accounts, interactions=interactions)
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True}
+    )
+    client = APIClient()
+    client.force_authenticate(user)
+    # Fresh accounts: their first snapshot is the "new snapshot" each trial waits for.
+    targets = Account.objects.bulk_create(
+        [Account(external_id=f"INC-{i:04d}", name=f"Incremental {i}") for i in range(trials)]
+    )
+    latencies, noop = [], []
+    with _worker(database_url):
+        for _ in range(5):  # warm the worker's processes and connections
+            ping.apply_async().get(timeout=30)
+        for i, account in enumerate(targets):
+            start = time.perf_counter()
+            ping.apply_async().get(timeout=30)
+            noop.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            response = client.post(
+                "/api/interactions/",
+                {
+                    "account": account.external_id,
+                    "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
+                    "channel": "email",
+                    "direction": "inbound",
+                    "kind": "complaint",
+                    "text": f"The report is wrong again, trial {i}. Please fix it.",
+                },
+                format="json",
+            )
+            if response.status_code != 201:
+                raise RuntimeError(
+                    f"API refused the interaction: {response.status_code} {response.content!r}"
+                )
+            deadline = time.monotonic() + 60
+            while not AccountHealth.objects.filter(account=account).exists():
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no snapshot for {account.external_id} within 60 s")
+                time.sleep(0.005)
+            latencies.append(time.perf_counter() - start)
+    save, base = percentiles(latencies), percentiles(noop)
+    return {
+        "trials": trials,
+        "save_to_snapshot": save,
+        "noop_round_trip": base,
+        "p95_ratio": ratio(save["p95"], base["p95"]),
+    }
+
+
+# ---------------------------------------------------------------------------- pages
+
+
+def _session_cookie(username: str, *, superuser: bool = False, group: str | None = None) -> str:
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.is_superuser = superuser
+    user.save()
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def _load(port: int, paths: list[str], cookie: str, *, clients: int, requests: int) -> dict:
+    samples: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        conn = HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], []
+        for i in range(requests):
+            path = paths[(offset + i) % len(paths)]
+            start = time.perf_counter()
+            conn.request(
+                "GET", path, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"}
+            )
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - start)
+            if response.status != 200:
+                bad.append(f"{path}: {response.status}")
+        conn.close()
+        with lock:
+            samples.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=client, args=(k * 7,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {**percentiles(samples), "errors": len(errors), "first_errors": errors[:3]}
+
+
+def bench_pages(
+    *,
+    accounts: int,
+    interactions: int,
+    clients: int,
+    requests: int,
+    database_url: str,
+    prepare: bool = True,
+) -> dict:
+    from accounts.models import Account
+
+    if prepare:
+        data.make_portfolio(accounts=accounts, interactions=interactions)
+        _rules()
+        _full_recompute()
+    cookie = _session_cookie("bench-manager", group="manager")
+    external_ids = list(Account.objects.order_by("?").values_list("external_id", flat=True)[:200])
+    port = _free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "crm_health.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "3",
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+    ]
+    with _process(cmd, subprocess_env(database_url), "bench-gunicorn.log") as proc:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/healthz")
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        # Warm every worker's connection and caches before measuring.
+        _load(port, ["/healthz", "/", "/alerts/"], cookie, clients=clients, requests=10)
+        pages = {
+            "healthz": ["/healthz"],
+            "portfolio": ["/", "/?page=2", "/?sort=-health", "/?band=critical"],
+            "account_detail": [f"/accounts/{e}/" for e in external_ids],
+            "alerts": ["/alerts/"],
+        }
+        figures = {
+            name: _load(port, paths, cookie, clients=clients, requests=requests)
+            for name, paths in pages.items()
+        }
+    base = figures["healthz"]["p95"]
+    for name in ("portfolio", "account_detail", "alerts"):
+        figures[name]["p95_ratio"] = ratio(figures[name]["p95"], base)
+    return {"accounts": accounts, "clients": clients, "requests_per_client": requests, **figures}
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _floor_import(path: Path) -> tuple[float, float]:
+    """PostgreSQL COPY of the same file into a plain table, plus the text analysis of
+    the same texts run alone (SQLite: a plain executemany insert instead of COPY)."""
+    import csv
+
+    from signals.text import analyse_many
+
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_floor_import")
+        cursor.execute(
+            "CREATE TABLE bench_floor_import (account_id text, occurred_at text, channel text,"
+            " direction text, kind text, text text, interaction_id text)"
+        )
+        if connection.vendor == "postgresql":
+            with (
+                path.open("rb") as fh,
+                cursor.copy(
+                    "COPY bench_floor_import FROM STDIN WITH (FORMAT csv, HEADER true)"
+                ) as copy,
+            ):
+                while block := fh.read(1 << 20):
+                    copy.write(block)
+        else:
+            with path.open(newline="") as fh:
+                reader = csv.reader(fh)
+                next(reader)
+                cursor.executemany(
+                    "INSERT INTO bench_floor_import VALUES (%s,%s,%s,%s,%s,%s,%s)", list(reader)
+                )
+        cursor.execute("DROP TABLE bench_floor_import")
+    copy_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    with path.open(newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        batch: list[tuple[str, str]] = []
+        for row in reader:
+            batch.append((row[5], row[3]))
+            if len(batch) >= 2000:
+                analyse_many(batch)
+                batch = []
+        analyse_many(batch)
+    return copy_seconds, time.perf_counter() - start
+
+
+def bench_import(*, rows: int, accounts: int) -> dict:
+    from accounts.imports import import_interactions
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "interactions.csv"
+        data.write_import_file(path, rows=rows, accounts=accounts)
+        data.wipe()
+        floor = timed(lambda: _floor_import(path))
+        copy_seconds, analysis_seconds = floor.result
+        real = timed(lambda: import_interactions(source=path))
+        if not real.result.ok:
+            raise RuntimeError(f"import refused the bench file: {real.result.errors[:3]}")
+    floor_seconds = round(copy_seconds + analysis_seconds, 4)
+    return {
+        "rows": rows,
+        "seconds": real.seconds,
+        "floor_seconds": floor_seconds,
+        "floor_copy_seconds": round(copy_seconds, 4),
+        "floor_text_analysis_seconds": round(analysis_seconds, 4),
+        "ratio": ratio(real.seconds, floor_seconds),
+        "peak_rss_mb": real.peak_rss_mb,
+        "rows_per_second": round(rows / real.seconds),
+    }
