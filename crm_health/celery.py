@@ -3,12 +3,55 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_health.settings")
 
 app = Celery("crm_health")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _crontab(expression: str) -> crontab:
+    """A five-field cron expression ("15 2 * * *") as a Celery crontab."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(f"CRM_FULL_RECOMPUTE_CRON must have 5 fields: {expression!r}")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    return crontab(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year=month_of_year,
+        day_of_week=day_of_week,
+    )
+
+
+# The schedule lives in code; django-celery-beat's DatabaseScheduler copies it into its
+# PeriodicTask table on start, where admins can pause or retime entries. Tasks are
+# idempotent, so a double fire (two beat processes) does no harm. See docs/JOBS.md.
+app.conf.beat_schedule = {
+    "full-recompute": {
+        "task": "signals.start_full_recompute",
+        "schedule": _crontab(settings.CRM_FULL_RECOMPUTE_CRON),
+    },
+    "sweep-dirty-accounts": {
+        "task": "signals.sweep_dirty_accounts",
+        "schedule": float(settings.CRM_SWEEP_SECONDS),
+    },
+    "wake-snoozed-alerts": {"task": "signals.wake_snoozed_alerts", "schedule": 60.0},
+    "send-pending-notifications": {
+        "task": "signals.send_pending_notifications",
+        "schedule": 120.0,
+    },
+    "escalate-critical-alerts": {"task": "signals.escalate_critical_alerts", "schedule": 900.0},
+    "daily-digest": {
+        "task": "signals.queue_daily_digests",
+        "schedule": crontab(minute="0", hour="7"),
+    },
+}
 
 
 @app.task(name="crm_health.ping")

@@ -200,9 +200,10 @@ AXES_ENABLED = env.bool("CRM_AXES_ENABLED", default=True)
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes an anonymous request a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -211,7 +212,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "crm_health.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm_health.api.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -231,6 +232,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" field with different choices; name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "AccountStatusEnum": "accounts.vocabulary.AccountStatus",
+        "AlertStatusEnum": "signals.models.AlertStatus",
+        "CaseStatusEnum": "offboarding.vocabulary.CaseStatus",
+        "ScoringRunStatusEnum": "signals.models.ScoringRun.Status",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------
@@ -254,7 +262,13 @@ if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     raise ImproperlyConfigured("CRM_TASK_TIME_LIMIT must exceed CRM_TASK_SOFT_TIME_LIMIT")
 # Redis redelivers an unacknowledged task after the visibility timeout: keep it well
 # above the hard time limit or long tasks would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 3}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 3,
+    # A broker that silently drops the connection must not hang a web request that
+    # publishes after commit: socket operations give up after a few seconds.
+    "socket_timeout": 5,
+    "socket_connect_timeout": 3,
+}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "crm"

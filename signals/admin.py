@@ -5,9 +5,11 @@ from .models import (
     Alert,
     AlertEvent,
     ChurnModelState,
+    ClvModelState,
     HealthSnapshot,
     HealthWeights,
     Notification,
+    NotificationPreference,
     ScoringChunk,
     ScoringRun,
     ThresholdRule,
@@ -52,6 +54,12 @@ class ChurnModelStateAdmin(admin.ModelAdmin):
     list_display = ("fitted_at", "kind", "n_train", "n_positive", "auc_cv")
 
 
+@admin.register(ClvModelState)
+class ClvModelStateAdmin(admin.ModelAdmin):
+    list_display = ("fitted_at", "n_customers", "note")
+    readonly_fields = ("fitted_at", "n_customers", "parameters", "note")
+
+
 @admin.register(ThresholdRule)
 class ThresholdRuleAdmin(admin.ModelAdmin):
     list_display = ("name", "measure", "operator", "value", "severity", "segment", "enabled")
@@ -94,3 +102,10 @@ class ScoringRunAdmin(admin.ModelAdmin):
     list_display = ("period_key", "status", "started_at", "finished_at", "processed_accounts")
     list_filter = ("status", "trigger")
     inlines = [ScoringChunkInline]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "daily_digest")
+    list_filter = ("daily_digest",)
+    search_fields = ("user__username",)

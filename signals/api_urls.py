@@ -1,4 +1,23 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from signals.api.views import (
+    AlertViewSet,
+    NotificationPreferenceView,
+    ScoringRunViewSet,
+    ThresholdRuleViewSet,
+)
+
 router = DefaultRouter()
-urlpatterns = router.urls
+router.register("alerts", AlertViewSet, basename="alert")
+router.register("thresholds", ThresholdRuleViewSet, basename="threshold")
+router.register("scoring-runs", ScoringRunViewSet, basename="scoring-run")
+
+urlpatterns = [
+    path(
+        "me/notification-preferences/",
+        NotificationPreferenceView.as_view(),
+        name="notification-preferences",
+    ),
+    *router.urls,
+]

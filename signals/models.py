@@ -258,6 +258,9 @@ class Alert(models.Model):
     action_taken = models.TextField(blank=True)
     recommendations = models.JSONField(default=list, blank=True)
     value_at_risk = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # Set once (compare-and-set) when a critical alert stayed open too long, so the
+    # escalation is sent once per alert however often the periodic task runs.
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -384,3 +387,55 @@ class ScoringChunk(models.Model):
     class Meta:
         ordering = ["run", "index"]
         constraints = [models.UniqueConstraint(fields=["run", "index"], name="chunk_unique")]
+
+
+class ClvModelState(models.Model):
+    """BG/NBD + Gamma-Gamma parameters fitted on the whole portfolio's payments (refitted
+    by the scheduled job), so one account's lifetime value can be computed without
+    refitting. ``parameters`` is empty when the payments could not support a fit."""
+
+    fitted_at = models.DateTimeField()
+    n_customers = models.PositiveIntegerField(default=0)
+    parameters = models.JSONField(default=dict)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        get_latest_by = "fitted_at"
+        ordering = ["-fitted_at"]
+        verbose_name = "CLV model state"
+
+    def __str__(self) -> str:
+        return f"CLV model @ {self.fitted_at:%Y-%m-%d %H:%M}"
+
+
+class RecomputeRequest(models.Model):
+    """Coalescing marker: a row means "a recompute of this account is queued and has not
+    started yet". Dispatch enqueues only accounts it could insert a row for; the task
+    deletes the rows before it reads anything, so a change committed after that delete
+    enqueues a new recompute and a change committed before it is seen by this one.
+    See signals/dispatch.py and docs/JOBS.md."""
+
+    account = models.OneToOneField(
+        Account, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"recompute of {self.account_id} queued at {self.enqueued_at:%H:%M:%S}"
+
+
+class NotificationPreference(models.Model):
+    """Per-user notification choices; no row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    daily_digest = models.BooleanField(
+        default=False, help_text="Email a daily list of the open alerts of my accounts."
+    )
+
+    def __str__(self) -> str:
+        return f"notification preferences of {self.user_id}"
