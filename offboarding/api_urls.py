@@ -1,4 +1,7 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from .api.views import CaseViewSet
+
+router = SimpleRouter()
+router.register("offboarding", CaseViewSet, basename="offboarding-case")
 urlpatterns = router.urls
