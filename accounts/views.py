@@ -1,20 +1,269 @@
-"""Pages about the record: the portfolio and one account."""
+"""Pages about the record: the portfolio and one account.
+
+Views only parse input, call a read model (``accounts.pages``) or a service
+(``accounts.services.record_interaction``) and render. htmx requests get partials.
+"""
+
+from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
 
+from signals.models import AccountHealth, HealthSnapshot
+
+from . import charts, pages
+from .forms import (
+    DEFAULT_SORT,
+    PORTFOLIO_SORTS,
+    InteractionForm,
+    PortfolioFilterForm,
+    TimelineFilterForm,
+)
 from .models import Account
+from .roles import is_manager, sees_all_accounts
+from .services import record_interaction
+
+PAGE_SIZE = 25
 
 
-@login_required
-def portfolio(request: HttpRequest) -> HttpResponse:
-    accounts = Account.objects.visible_to(request.user).select_related("owner")[:100]
-    return render(request, "accounts/portfolio.html", {"accounts": accounts})
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
-@login_required
-def account_detail(request: HttpRequest, external_id: str) -> HttpResponse:
+def _visible_account(request: HttpRequest, external_id: str) -> Account:
     # Another owner's account is a 404, never a 403 that confirms it exists.
-    account = get_object_or_404(Account.objects.visible_to(request.user), external_id=external_id)
-    return render(request, "accounts/account_detail.html", {"account": account})
+    return get_object_or_404(Account.objects.visible_to(request.user), external_id=external_id)
+
+
+# --- portfolio -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    visible = Account.objects.visible_to(request.user)
+    segments = sorted(
+        s for s in visible.order_by().values_list("segment", flat=True).distinct() if s
+    )
+    form = PortfolioFilterForm(
+        request.GET or None, segments=segments, show_owner=sees_all_accounts(request.user)
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = form.cleaned_sort() if form.is_bound else DEFAULT_SORT
+    accounts = pages.portfolio_accounts(visible, filters)
+    page = Paginator(pages.ordered(accounts, sort), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "columns": _sort_links(request, sort),
+        "query_without_page": _query(request, drop=("page",)),
+    }
+    if _is_htmx(request) and request.headers.get("HX-Target") == "portfolio-results":
+        context["partial"] = True
+        return render(request, "accounts/_portfolio_results.html", context)
+    context.update(
+        summary=pages.portfolio_summary(accounts),
+        map_chart=charts.figure_json(charts.two_sided_map(pages.map_points(accounts))),
+        distribution_chart=charts.figure_json(
+            charts.health_distribution(pages.health_values(accounts))
+        ),
+        trend=(trend := pages.weekly_trend(accounts)),
+        trend_chart=charts.figure_json(charts.portfolio_trend(trend)) if len(trend) > 1 else None,
+    )
+    return render(request, "accounts/portfolio.html", context)
+
+
+def _query(request: HttpRequest, *, drop: tuple[str, ...] = (), **override: str) -> str:
+    params = {k: v for k, v in request.GET.items() if k not in drop and v != ""}
+    params.update(override)
+    return urlencode(params)
+
+
+def _sort_links(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
+    """Per sortable column: the query string that sorts by it (toggling direction when
+    it is already the sort key) and its current ``aria-sort`` state."""
+    current, descending = sort.lstrip("-"), sort.startswith("-")
+    links = {}
+    for key in PORTFOLIO_SORTS:
+        if key == current:
+            target, state = (
+                (key if descending else f"-{key}"),
+                ("descending" if descending else "ascending"),
+            )
+        else:
+            target, state = key, "none"
+        links[key] = {"query": _query(request, drop=("page",), sort=target), "aria": state}
+    return links
+
+
+# --- account detail --------------------------------------------------------------------
+
+
+def _stamp(value) -> str:
+    return value.isoformat() if value else "none"
+
+
+def health_context(account: Account) -> dict:
+    """Everything the health panel shows; a fixed number of queries."""
+    current = AccountHealth.objects.filter(account=account).first()
+    document = None
+    if current is not None:
+        document = (
+            HealthSnapshot.objects.filter(pk=current.snapshot_id)
+            .values_list("document", flat=True)
+            .first()
+        )
+    groups = pages.score_groups(document)
+    history = pages.health_history(account)
+    customer_groups = [g for g in groups if g.key != "vendor_signs"]
+    vendor_groups = [g for g in groups if g.key == "vendor_signs"]
+    return {
+        "current": current,
+        "document": document,
+        "customer_groups": customer_groups,
+        "vendor_groups": vendor_groups,
+        "cited": pages.evidence_interactions(account, groups),
+        "history": history,
+        "gauge_chart": charts.figure_json(
+            charts.health_gauge(current.health, current.band, current.previous_health)
+        )
+        if current
+        else None,
+        "history_chart": charts.figure_json(charts.health_history(history))
+        if len(history) > 1
+        else None,
+        "changes": pages.changes_since_last(account)[:12],
+        "metrics": pages.metric_trends(history),
+        "recommendations": [
+            {**r, "label": pages.label(r.get("for", ""))}
+            for r in (document or {}).get("recommendations", [])
+        ],
+        "alerts": list(pages.open_alerts(account)),
+        "since": _stamp(current.computed_at if current else None),
+        "pending": account.scores_dirty_since is not None,
+    }
+
+
+def _offboarding_url(request: HttpRequest, account: Account) -> str | None:
+    if not is_manager(request.user):
+        return None
+    try:
+        return reverse("offboarding-start", kwargs={"external_id": account.external_id})
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_GET
+def account_detail(request: HttpRequest, external_id: str) -> HttpResponse:
+    account = _visible_account(request, external_id)
+    timeline_form = TimelineFilterForm(request.GET or None, auto_id="timeline_%s")
+    filters = timeline_form.cleaned_data if timeline_form.is_valid() else {}
+    context = {
+        "account": account,
+        "contract": account.current_contract,
+        "health": health_context(account),
+        "timeline_form": timeline_form,
+        "timeline": pages.timeline(account, filters),
+        "timeline_query": request.GET.urlencode(),
+        "filtered": bool(filters.get("kind") or filters.get("direction")),
+        "log_form": InteractionForm(account=account, auto_id="log_%s"),
+        "offboarding_url": _offboarding_url(request, account),
+    }
+    return render(request, "accounts/account_detail.html", context)
+
+
+@login_required
+@require_GET
+def account_health_panel(request: HttpRequest, external_id: str) -> HttpResponse:
+    """The health panel, polled after a write: 204 (nothing to swap, keep polling)
+    until the recompute has landed, i.e. the scores' ``computed_at`` moved past
+    ``since`` or the account is no longer waiting for a recompute."""
+    account = _visible_account(request, external_id)
+    since = request.GET.get("since")
+    if since is not None:
+        current = AccountHealth.objects.filter(account=account).values_list(
+            "computed_at", flat=True
+        )
+        landed = _stamp(current.first()) != since or account.scores_dirty_since is None
+        if not landed:
+            return HttpResponse(status=204)
+    return render(
+        request,
+        "accounts/_health.html",
+        {"account": account, "health": health_context(account)},
+    )
+
+
+@login_required
+@require_GET
+def account_timeline(request: HttpRequest, external_id: str) -> HttpResponse:
+    account = _visible_account(request, external_id)
+    form = TimelineFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    try:
+        offset = max(0, int(request.GET.get("offset") or 0))
+    except ValueError:
+        offset = 0
+    query = request.GET.copy()
+    query.pop("offset", None)
+    return render(
+        request,
+        "accounts/_timeline_list.html",
+        {
+            "account": account,
+            "timeline": pages.timeline(account, filters, offset=offset),
+            "timeline_query": query.urlencode(),
+            "filtered": bool(filters.get("kind") or filters.get("direction")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def log_interaction(request: HttpRequest, external_id: str) -> HttpResponse:
+    account = _visible_account(request, external_id)
+    form = InteractionForm(request.POST, account=account, auto_id="log_%s")
+    if not form.is_valid():
+        # 200, not 4xx: htmx swaps only successful responses, and the errors must show.
+        return render(request, "accounts/_log_form.html", {"account": account, "log_form": form})
+    before = AccountHealth.objects.filter(account=account).values_list("computed_at", flat=True)
+    since = _stamp(before.first())
+    data = form.cleaned_data
+    interaction = record_interaction(
+        account=account,
+        occurred_at=data["occurred_at"],
+        channel=data["channel"],
+        direction=data["direction"],
+        kind=data["kind"],
+        text=data["text"] or "",
+        contact=data["contact"],
+        nps=data["nps"],
+        csat=data["csat"],
+    )
+    account.refresh_from_db(fields=["scores_dirty_since"])
+    after = AccountHealth.objects.filter(account=account).values_list("computed_at", flat=True)
+    # Tasks ran in-process (no broker): the scores are in already, fetch them once.
+    # Otherwise poll until the worker's recompute lands.
+    landed = _stamp(after.first()) != since or account.scores_dirty_since is None
+    if not _is_htmx(request):
+        return redirect(account)
+    return render(
+        request,
+        "accounts/_log_response.html",
+        {
+            "account": account,
+            "log_form": InteractionForm(account=account, auto_id="log_%s"),
+            "logged": interaction,
+            "timeline": pages.timeline(account, {}),
+            "timeline_form": TimelineFilterForm(auto_id="timeline_%s"),
+            "since": since,
+            "poll_trigger": "load" if landed else "every 2s",
+        },
+    )

@@ -1,0 +1,156 @@
+"""The portfolio page: who sees what, filters, sorting, summary tiles, query budget."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from signals.scoring import recompute_accounts
+from tests.browser import open_alert, recorded_account, score
+from tests.factories import AccountFactory, InteractionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _names(response) -> list[str]:
+    return re.findall(
+        r'<th scope="row"><a href="/accounts/[^"]+/">([^<]+)</a>', response.content.decode()
+    )
+
+
+@pytest.fixture
+def portfolio(am_alice, am_bob):
+    difficult = recorded_account(owner=am_alice, external_id="A-1", name="Acme", annual_value=90000)
+    calm = recorded_account(owner=am_alice, external_id="A-2", name="Calm", difficult=False)
+    bobs = recorded_account(
+        owner=am_bob, external_id="B-1", name="Bobcat", segment="enterprise", annual_value=30000
+    )
+    score(difficult, calm, bobs)
+    open_alert(difficult)
+    return {"difficult": difficult, "calm": calm, "bob": bobs}
+
+
+def test_an_account_manager_sees_only_their_own_accounts(am_alice, portfolio):
+    response = _client(am_alice).get("/")
+    assert sorted(_names(response)) == ["Acme", "Calm"]
+    assert "Bobcat" not in response.content.decode()
+    assert 'name="owner"' not in response.content.decode()
+
+
+def test_a_manager_sees_every_account_and_can_filter_by_owner(manager, am_bob, portfolio):
+    client = _client(manager)
+    assert sorted(_names(client.get("/"))) == ["Acme", "Bobcat", "Calm"]
+    assert _names(client.get("/", {"owner": am_bob.pk})) == ["Bobcat"]
+
+
+def test_filters_narrow_the_table(manager, portfolio):
+    client = _client(manager)
+    assert _names(client.get("/", {"segment": "enterprise"})) == ["Bobcat"]
+    assert _names(client.get("/", {"q": "cal"})) == ["Calm"]
+    assert _names(client.get("/", {"q": "A-1"})) == ["Acme"]
+    band = portfolio["difficult"].current_health.band
+    assert "Acme" in _names(client.get("/", {"band": band}))
+    assert _names(client.get("/", {"status": "churned"})) == []
+    assert (
+        "No account matches these filters."
+        in client.get("/", {"status": "churned"}).content.decode()
+    )
+
+
+def test_the_table_sorts_by_any_column_both_ways(manager, portfolio):
+    client = _client(manager)
+    assert _names(client.get("/", {"sort": "value"})) == ["Calm", "Bobcat", "Acme"]
+    assert _names(client.get("/", {"sort": "-value"})) == ["Acme", "Bobcat", "Calm"]
+    healths = [a.current_health.health for a in client.get("/").context["page"]]
+    assert healths == sorted(healths)  # worst first by default
+    assert _names(client.get("/", {"sort": "-alerts"}))[0] == "Acme"
+    # An unknown sort key falls back to the default instead of failing.
+    assert client.get("/", {"sort": "password"}).status_code == 200
+
+
+def test_rows_show_health_trend_both_sides_top_issues_and_open_alerts(am_alice, portfolio):
+    html = _client(am_alice).get("/").content.decode()
+    row = re.search(r'<tr data-account="A-1">(.*?)</tr>', html, re.S).group(1)
+    assert "health band-" in row
+    assert "friction" in row
+    assert 'class="chip chip-them"' in row
+    assert '<span class="count">1</span>' in row
+
+
+def test_summary_tiles_show_value_at_risk_of_at_risk_and_critical_accounts(am_alice, portfolio):
+    response = _client(am_alice).get("/")
+    summary = response.context["summary"]
+    at_risk = {"at_risk", "critical"}
+    expected = sum(
+        a.annual_value
+        for a in (portfolio["difficult"], portfolio["calm"])
+        if a.current_health.band in at_risk
+    )
+    assert summary.value_at_risk == expected
+    assert summary.accounts == 2
+    assert summary.nps is not None and summary.csat is not None
+
+
+def test_the_page_holds_the_two_sided_map_and_the_distribution_as_json_data(am_alice, portfolio):
+    response = _client(am_alice).get("/")
+    html = response.content.decode()
+    assert '<script id="map-data" type="application/json">' in html
+    assert '<script id="distribution-data" type="application/json">' in html
+    figure = response.context["map_chart"]
+    names = [n for trace in figure["data"] for n in trace["text"]]
+    assert sorted(names) == ["Acme", "Calm"]
+    annotations = {a["text"] for a in figure["layout"]["annotations"]}
+    assert annotations == {"them", "us", "both", "healthy"}
+
+
+def test_htmx_requests_get_only_the_table(am_alice, portfolio):
+    response = _client(am_alice).get(
+        "/", {"sort": "-value"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="portfolio-results"
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert _names(response) == ["Acme", "Calm"]
+    assert 'hx-swap-oob="true"' in html  # keeps the filter form's sort in step
+
+
+def test_an_empty_portfolio_explains_itself(am_bob):
+    html = _client(am_bob).get("/").content.decode()
+    assert "No accounts yet." in html
+    assert "No account has been scored yet." in html
+
+
+def _portfolio_queries(client, django_assert_max_num_queries) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_accounts(
+    manager, am_alice, django_assert_max_num_queries
+):
+    def add_accounts(n: int, start: int) -> None:
+        accounts = [AccountFactory(external_id=f"Q-{start + i}", owner=am_alice) for i in range(n)]
+        for a in accounts:
+            InteractionFactory(account=a, kind="complaint", text="This is not acceptable.")
+        recompute_accounts(account_ids=[a.pk for a in accounts])
+        for a in accounts[:2]:
+            open_alert(a, name=f"rule {a.pk}")
+
+    client = _client(manager)
+    add_accounts(3, 0)
+    few = _portfolio_queries(client, django_assert_max_num_queries)
+    add_accounts(30, 100)
+    many = _portfolio_queries(client, django_assert_max_num_queries)
+    assert many == few, f"{few} queries for 3 accounts, {many} for 33"
+    assert few <= 20
