@@ -1,0 +1,257 @@
+"""Portfolio-level models (churn, lifetime value): fitted on the whole portfolio,
+stored as JSON, applied to any chunk of accounts.
+
+Fitting is the scheduled job's work (``fit_churn_model_for_portfolio``,
+``fit_clv_model_for_portfolio``); a recompute only loads the latest stored state, so a
+one-account recompute gives the same numbers as the portfolio run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Account, Interaction
+from accounts.vocabulary import AccountStatus, Kind
+from signals import churn_store
+from signals.detectors import run_detectors
+from signals.features import Features, build_features
+from signals.health import Metrics, sides
+from signals.models import ChurnModelState, ClvModelState, HealthWeights
+
+CHURN_NUMERIC = [
+    "tenure_days",
+    "contract_days",
+    "annual_value",
+    "auto_renew",
+    "fee_ratio",
+    "renewals",
+    "complaints",
+    "tickets",
+    "tone_mean",
+    "customer_side",
+    "vendor_side",
+]
+CHURN_CATEGORICAL = ["segment"]
+CLV_HORIZON_MONTHS = 12
+CLV_DISCOUNT_RATE = 0.10
+CLV_PERIOD_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PortfolioModels:
+    churn: ChurnModelState | None
+    clv: ClvModelState | None
+
+
+def load_models() -> PortfolioModels:
+    return PortfolioModels(
+        churn=ChurnModelState.objects.order_by("-fitted_at", "-id").first(),
+        clv=ClvModelState.objects.order_by("-fitted_at", "-id").first(),
+    )
+
+
+def side_frame(features: Features, weights: HealthWeights) -> pd.DataFrame:
+    """Both sides' friction per account (detectors run per account, vectorised below)."""
+    rows = {}
+    for f in features.accounts():
+        rows[f.account_id] = sides(run_detectors(f), weights)
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["customer_side", "vendor_side"])
+
+
+def _churn_frame(features: Features, side: pd.DataFrame) -> pd.DataFrame:
+    frame = features.frame.join(side)
+    return frame[[*CHURN_NUMERIC, *CHURN_CATEGORICAL]]
+
+
+def churn_probabilities(
+    frame: pd.DataFrame, state: ChurnModelState | None
+) -> tuple[pd.Series, str]:
+    """Per account (index of ``frame``): P(churn), and the note on how it was obtained."""
+    from signals.metrics.churn import DEFAULT_PRIOR
+
+    if state is None:
+        note = f"churn_probability: no churn model fitted yet; fallback prior {DEFAULT_PRIOR:.2f}"
+        return pd.Series(DEFAULT_PRIOR, index=frame.index), note
+    if state.kind != "fitted" or not state.parameters:
+        return pd.Series(state.prior, index=frame.index), f"churn_probability: {state.note}"
+    values = churn_store.predict(state.parameters, frame)
+    return pd.Series(values, index=frame.index), f"churn_probability: {state.note}"
+
+
+def clv_values(features: Features, state: ClvModelState | None) -> tuple[pd.Series, str | None]:
+    """Per account: historical + discounted predicted value, NaN without payments or model."""
+    from signals.metrics.clv import (
+        BgNbdParams,
+        GammaGammaParams,
+        customer_lifetime_value,
+        rfm_summary,
+    )
+
+    empty = pd.Series(np.nan, index=features.frame.index)
+    if state is None or not state.parameters:
+        reason = state.note if state is not None else "no payment model fitted yet"
+        return empty, f"clv: {reason}"
+    df = features.interactions
+    payments = df.loc[(df["kind"] == Kind.PAYMENT) & df["amount"].notna()]
+    purchases = payments.loc[payments["amount"] > 0]
+    if purchases.empty:
+        return empty, "clv: null for accounts without payments"
+    end = features.as_of.max()
+    summary = rfm_summary(
+        purchases,
+        customer_col="account_id",
+        date_col="occurred_at",
+        amount_col="amount",
+        observation_end=end,
+    )
+    p = state.parameters
+    bg = BgNbdParams(log_likelihood=0.0, **p["bg_nbd"])
+    gg = GammaGammaParams(log_likelihood=0.0, **p["gamma_gamma"])
+    predicted = customer_lifetime_value(
+        bg,
+        gg,
+        summary["frequency"],
+        summary["recency"],
+        summary["T"],
+        summary["monetary_value"],
+        horizon_periods=p["horizon_months"],
+        period_days=p["period_days"],
+        discount_rate_annual=p["discount_rate_annual"],
+    )
+    historical = payments.groupby("account_id")["amount"].sum().reindex(summary.index)
+    clv = pd.Series(historical.to_numpy() + predicted, index=summary.index)
+    return clv.reindex(features.frame.index), f"clv: {state.note}"
+
+
+def metrics_for(
+    features: Features, side: pd.DataFrame, models: PortfolioModels
+) -> dict[int, Metrics]:
+    """NPS, CSAT, churn probability and CLV per account of the chunk."""
+    churn, churn_note = churn_probabilities(_churn_frame(features, side), models.churn)
+    clv, clv_note = clv_values(features, models.clv)
+    frame = features.frame
+    out: dict[int, Metrics] = {}
+    for account_id in frame.index:
+        nps, csat = frame.at[account_id, "nps"], frame.at[account_id, "csat"]
+        value = clv.get(account_id, math.nan)
+        notes = [churn_note]
+        if clv_note and (math.isnan(value) or not clv_note.endswith("without payments")):
+            notes.append(clv_note)
+        out[int(account_id)] = Metrics(
+            nps=None if math.isnan(nps) else round(float(nps), 1),
+            csat=None if math.isnan(csat) else round(float(csat), 2),
+            churn_probability=round(float(churn[account_id]), 4),
+            clv=None if math.isnan(value) else round(float(value), 2),
+            notes=notes,
+        )
+    return out
+
+
+# --- fitting (the scheduled job) ---------------------------------------------------------
+
+
+def _training_moments(now: datetime) -> dict[int, datetime]:
+    """Every account but the offboarded, each as it was when it was last a customer
+    (see ``signals.scoring.scoring_moments``), so the model never learns from the
+    silence after leaving."""
+    from signals.scoring import scoring_moments
+
+    ids = Account.objects.exclude(status=AccountStatus.OFFBOARDED).values_list("id", flat=True)
+    return scoring_moments(list(ids), now)
+
+
+def fit_churn_model_for_portfolio(*, as_of: datetime | None = None) -> ChurnModelState:
+    """Fit P(churn) on the portfolio (status ``churned`` = positive) and store it.
+
+    Offboarded accounts are left out: we ended those relationships, they did not. With
+    too few churned accounts the stored state is the documented prior.
+    """
+    from signals.metrics.churn import fit_churn_model
+
+    now = as_of or timezone.now()
+    weights = HealthWeights.current()
+    moments = _training_moments(now)
+    ids = sorted(moments)
+    frames = []
+    chunk = settings.CRM_SCORING_CHUNK_SIZE
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        features = build_features(part, as_of={a: moments[a] for a in part})
+        frames.append(_churn_frame(features, side_frame(features, weights)))
+    columns = [*CHURN_NUMERIC, *CHURN_CATEGORICAL]
+    frame = pd.concat(frames) if frames else pd.DataFrame(columns=columns)
+    statuses = dict(Account.objects.filter(pk__in=ids).values_list("id", "status"))
+    frame["churned"] = [statuses[a] == AccountStatus.CHURNED for a in frame.index]
+    model = fit_churn_model(frame, numeric=CHURN_NUMERIC, categorical=CHURN_CATEGORICAL)
+    return ChurnModelState.objects.create(
+        fitted_at=now,
+        kind=model.kind,
+        n_train=model.n_train,
+        n_positive=model.n_positive,
+        auc_cv=model.auc_cv,
+        prior=model.prior,
+        note=model.note,
+        parameters=churn_store.to_parameters(model),
+    )
+
+
+def fit_clv_model_for_portfolio(*, as_of: datetime | None = None) -> ClvModelState:
+    """Fit BG/NBD + Gamma-Gamma on every payment of the portfolio and store the parameters
+    (empty, with the reason, when the payments cannot support a fit)."""
+    from signals.metrics.clv import MIN_REPEAT_CUSTOMERS, clv_for_portfolio
+
+    now = as_of or timezone.now()
+    rows = Interaction.objects.filter(kind=Kind.PAYMENT, occurred_at__lte=now).values_list(
+        "account_id", "occurred_at", "amount"
+    )
+    payments = pd.DataFrame.from_records(list(rows), columns=["account", "occurred_at", "amount"])
+    payments["amount"] = payments["amount"].astype(float)
+    fitted = clv_for_portfolio(
+        payments,
+        observation_end=now,
+        horizon_months=CLV_HORIZON_MONTHS,
+        discount_rate_annual=CLV_DISCOUNT_RATE,
+        period_days=CLV_PERIOD_DAYS,
+    )
+    customers = int(payments["account"].nunique()) if not payments.empty else 0
+    if fitted is None:
+        return ClvModelState.objects.create(
+            fitted_at=now,
+            n_customers=customers,
+            note=(
+                f"no usable BG/NBD + Gamma-Gamma fit on {customers} paying accounts "
+                f"(fewer than {MIN_REPEAT_CUSTOMERS} repeat payers, or a degenerate fit such as "
+                "no observed drop-out)"
+            ),
+        )
+    bg, gg = fitted.attrs["bg_nbd"], fitted.attrs["gamma_gamma"]
+    return ClvModelState.objects.create(
+        fitted_at=now,
+        n_customers=customers,
+        parameters={
+            "bg_nbd": {"r": bg["r"], "alpha": bg["alpha_days"], "a": bg["a"], "b": bg["b"]},
+            "gamma_gamma": {"p": gg["p"], "q": gg["q"], "gamma": gg["gamma"]},
+            "horizon_months": CLV_HORIZON_MONTHS,
+            "period_days": CLV_PERIOD_DAYS,
+            "discount_rate_annual": CLV_DISCOUNT_RATE,
+        },
+        note=(
+            f"BG/NBD + Gamma-Gamma on {customers} paying accounts, "
+            f"{CLV_HORIZON_MONTHS}-month horizon discounted at {CLV_DISCOUNT_RATE:.0%} a year"
+        ),
+    )
+
+
+def fit_portfolio_models(*, as_of: datetime | None = None) -> PortfolioModels:
+    """Refit both portfolio models (the scheduled job calls this before a full recompute)."""
+    return PortfolioModels(
+        churn=fit_churn_model_for_portfolio(as_of=as_of),
+        clv=fit_clv_model_for_portfolio(as_of=as_of),
+    )
