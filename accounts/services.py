@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import audit
 from .models import Account, Contact, Contract, Interaction, text_hash
 from .vocabulary import AccountStatus
 
@@ -99,6 +100,8 @@ def find_duplicate(
 
 #: Account fields that feed the scores: changing one asks for a recompute.
 SCORED_ACCOUNT_FIELDS = frozenset({"annual_value", "status", "started_at", "churned_at"})
+#: Account fields whose changes are recorded in the audit trail (responsibility).
+AUDITED_ACCOUNT_FIELDS = ("owner",)
 #: Statuses the offboarding workflow owns; nothing else sets or leaves them.
 WORKFLOW_STATUSES = frozenset({AccountStatus.OFFBOARDING, AccountStatus.OFFBOARDED})
 
@@ -165,13 +168,27 @@ def update_account(*, account: Account, by, **values: Any) -> Account:
     changed = [k for k, v in values.items() if getattr(account, k) != v]
     if not changed:
         return account
+    before = audit.values_of(account, AUDITED_ACCOUNT_FIELDS)
     for key in changed:
         setattr(account, key, values[key])
     account.full_clean(validate_unique=False, validate_constraints=False)
     account.save(update_fields=[*changed, "updated_at"])
+    audit.record(
+        by=by,
+        action="account.owner_changed",
+        target=account,
+        changes=audit.changes_between(before, audit.values_of(account, AUDITED_ACCOUNT_FIELDS)),
+    )
     if SCORED_ACCOUNT_FIELDS.intersection(changed):
         accounts_changed(account_ids=[account.pk])
     return account
+
+
+def change_owner(*, account: Account, owner, by) -> Account:
+    """Hand an account to another person (``owner`` None: nobody). Managers and admins
+    only (``_account_rules``); the change is recorded in the audit trail. Every path that
+    reassigns an account (API, pages, admin) should come through here."""
+    return update_account(account=account, by=by, owner=owner)
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Account
-from signals.scoring import fit_portfolio_models, recompute_accounts
+from signals.jobs import recompute_and_evaluate
+from signals.scoring import fit_portfolio_models
 from signals.tasks import recompute_accounts_task
 
 
@@ -38,17 +40,22 @@ class Command(BaseCommand):
                 models = fit_portfolio_models()
                 self.stdout.write(f"churn model: {models.churn.note}")
                 self.stdout.write(f"CLV model: {models.clv.note}")
-        if sync:
-            result = recompute_accounts(account_ids=ids)
-            self.stdout.write(
-                f"{result.processed} account(s) scored, {result.changed} changed, "
-                f"{result.frozen} frozen (offboarded)."
-            )
-            return
-        from django.conf import settings
-
         size = settings.CRM_SCORING_CHUNK_SIZE
         chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+        if sync:
+            # The same pipeline as the workers: scores, then thresholds and alerts.
+            processed = changed = opened = resolved = 0
+            for chunk in chunks:
+                outcome = recompute_and_evaluate(account_ids=chunk)
+                processed += outcome.processed
+                changed += outcome.changed
+                opened += outcome.alerts_opened
+                resolved += outcome.alerts_resolved
+            self.stdout.write(
+                f"{processed} account(s) scored, {changed} changed; "
+                f"alerts opened {opened}, resolved {resolved}."
+            )
+            return
         for chunk in chunks:
             recompute_accounts_task.delay(chunk)
         self.stdout.write(f"{len(ids)} account(s) queued in {len(chunks)} task(s).")
