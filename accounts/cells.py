@@ -17,6 +17,22 @@ MAX_ID_CHARS = 100
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
+# A cell a spreadsheet would evaluate as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """A text cell a spreadsheet will show as text, never evaluate: a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def unneutralise(value: str) -> str:
+    """The inverse of ``neutralise`` for a re-import of our own export."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
 class CellError(ValueError):
     """A value that cannot be accepted; the message says why."""
 

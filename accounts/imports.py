@@ -314,6 +314,7 @@ def _write_accounts(source, report: ImportReport) -> None:
             }
             if parsed["owner"]:
                 fields["owner"] = users[parsed["owner"]]
+            touched = True
             if account is None:
                 account = Account.objects.create(external_id=parsed["external_id"], **fields)
                 report.created += 1
@@ -327,6 +328,7 @@ def _write_accounts(source, report: ImportReport) -> None:
                     report.updated += 1
                 else:
                     report.unchanged += 1
+                    touched = False
             if parsed["contract_start"]:
                 terms = {
                     k_model: parsed[k_csv]
@@ -339,13 +341,27 @@ def _write_accounts(source, report: ImportReport) -> None:
                     )
                     if parsed[k_csv] is not None
                 }
-                Contract.objects.update_or_create(
-                    account=account, start=parsed["contract_start"], defaults=terms
-                )
-            report.touched_account_ids.add(account.pk)
+                touched |= _upsert_contract(account, parsed["contract_start"], terms)
+            if touched:
+                # Only real changes rescore: a re-import of the same file is a no-op.
+                report.touched_account_ids.add(account.pk)
     from .services import accounts_changed
 
     accounts_changed(account_ids=report.touched_account_ids)
+
+
+def _upsert_contract(account: Account, start, terms: dict) -> bool:
+    """Create or update the contract starting on ``start``; True if anything changed."""
+    contract = Contract.objects.filter(account=account, start=start).first()
+    if contract is None:
+        Contract.objects.create(account=account, start=start, **terms)
+        return True
+    changed = [k for k, v in terms.items() if getattr(contract, k) != v]
+    if changed:
+        for k in changed:
+            setattr(contract, k, terms[k])
+        contract.save(update_fields=changed)
+    return bool(changed)
 
 
 # ----------------------------------------------------------------------- interactions
@@ -366,7 +382,8 @@ def _parse_interaction_row(report: ImportReport, row: int, data: dict[str, str])
         "contact": _cell(
             report, row, data, "contact", lambda v: cells.short_text(v, max_chars=200)
         ),
-        "text": _cell(report, row, data, "text", cells.text) or "",
+        # Our CSV exports prefix formula-like text with an apostrophe; take it back off.
+        "text": cells.unneutralise(_cell(report, row, data, "text", cells.text) or ""),
         "nps": _cell(report, row, data, "nps", lambda v: cells.integer(v, low=0, high=10)),
         "csat": _cell(report, row, data, "csat", lambda v: cells.integer(v, low=1, high=5)),
         "amount": _cell(report, row, data, "amount", cells.amount),

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.api.exports import neutralise, unneutralise
+from accounts.cells import neutralise, unneutralise
 from accounts.imports import INTERACTION_COLUMNS, import_interactions
 from accounts.models import Interaction
 from tests.factories import ContactFactory, InteractionFactory

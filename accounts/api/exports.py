@@ -18,23 +18,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
+from accounts.cells import neutralise
 from accounts.imports import INTERACTION_COLUMNS
 from accounts.models import Account, Interaction
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ITERATOR_CHUNK = 2000
-
-
-def neutralise(value: str) -> str:
-    """A text cell a spreadsheet will show as text, never evaluate (OWASP CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
-def unneutralise(value: str) -> str:
-    """The inverse of ``neutralise`` for a re-import: drops the apostrophe it added."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
 
 
 def cell(value: Any) -> str:
