@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -35,7 +37,7 @@ from signals.models import (
     ThresholdRule,
 )
 from signals.notifications import set_daily_digest
-from signals.thresholds import preview_rule
+from signals.thresholds import create_rule, delete_rule, preview_rule, update_rule
 
 from .serializers import (
     AlertSerializer,
@@ -166,6 +168,11 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
                 raise ValidationError({"assignee": [f"No user named {data['assignee']!r}."]})
         return self._run(alert_actions.assign_alert, assignee=assignee, note=data["note"])
 
+    @extend_schema(
+        summary="The filtered inbox as CSV (same filters as the list)",
+        filters=True,
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")},
+    )
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request):
         """The filtered inbox as CSV (formulas neutralised by the shared writer)."""
@@ -213,12 +220,17 @@ class ThresholdRuleViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAdmin]
     queryset = ThresholdRule.objects.all()
 
+    # Writes go through the services so each change lands in the audit trail.
+    @transaction.atomic
     def perform_create(self, serializer) -> None:
-        rule = serializer.save(created_by=self.request.user)
-        _evaluate_after_commit(rule.pk)
+        serializer.instance = create_rule(by=self.request.user, **serializer.validated_data)
+        _evaluate_after_commit(serializer.instance.pk)
 
+    @transaction.atomic
     def perform_update(self, serializer) -> None:
-        rule = serializer.save()
+        rule = update_rule(
+            rule=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
         _evaluate_after_commit(rule.pk)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
@@ -230,7 +242,7 @@ class ThresholdRuleViewSet(viewsets.ModelViewSet):
                 {"detail": "This rule has alerts; disable it instead of deleting it."},
                 status=status.HTTP_409_CONFLICT,
             )
-        rule.delete()
+        delete_rule(rule=rule, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=False, methods=["post"], serializer_class=PreviewInput)
@@ -275,6 +287,10 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_permissions(self):
         return [IsAdmin()] if self.action == "create" else [HasRole()]
 
+    @extend_schema(
+        request=None,
+        responses={202: OpenApiResponse(description="The run was queued; its period_key.")},
+    )
     def create(self, request: Request, *args, **kwargs) -> Response:
         from signals.tasks import start_full_recompute_task
 
