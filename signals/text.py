@@ -37,7 +37,8 @@ __all__ = [
     "cue_labels",
 ]
 
-TEXT_ANALYSIS_VERSION: int = 1
+#: 2: the ``UNREALISTIC_EXPECTATION`` cue.
+TEXT_ANALYSIS_VERSION: int = 2
 
 
 class Cue(enum.IntFlag):
@@ -64,6 +65,7 @@ class Cue(enum.IntFlag):
     VENDOR_INWARD = 1 << 17
     PITCH = 1 << 18
     DECLINE = 1 << 19
+    UNREALISTIC_EXPECTATION = 1 << 20
 
 
 # Cues about how the customer behaves are only read from what the customer wrote; our own
@@ -83,6 +85,7 @@ _INBOUND_ONLY = (
     | Cue.OUT_OF_CONTRACT
     | Cue.THREAT_TO_LEAVE
     | Cue.DECLINE
+    | Cue.UNREALISTIC_EXPECTATION
 )
 _OUTBOUND_ONLY = Cue.VENDOR_INWARD | Cue.PITCH
 _DIRECTIONS = ("inbound", "outbound")
@@ -269,6 +272,10 @@ def _corrected_tone(literal: float, cues: Cue) -> float:
         tone = max(tone, 0.2)
     elif cues & _COMPLAINT and Cue.PRAISE not in cues:
         tone = min(tone, -0.1)
+    elif Cue.UNREALISTIC_EXPECTATION in cues and Cue.PRAISE not in cues:
+        # "must be flawless", "guarantee 100% uptime": the glowing words describe a
+        # demand, not how the writer feels.
+        tone = min(tone, 0.0)
     return max(-1.0, min(1.0, round(tone, 4)))
 
 

@@ -304,9 +304,10 @@ def minor_detail(msg: Message) -> bool:
 
 _DEFECT = _rx(
     _words(
-        "broken breaks broke bugs? buggy crash\\w* glitch\\w* defects? defective faulty "
-        "malfunction\\w* outages? downtime unusable unstable unreliable inaccura\\w+ "
-        "incorrect errors? mistakes? fail\\w* flaw\\w* sloppy shoddy substandard sub-par "
+        "broken breaks broke bugs?(?![- ]free) buggy crash\\w* glitch\\w* defects? defective "
+        "faulty malfunction\\w* outages? downtime unusable unstable unreliable inaccura\\w+ "
+        "incorrect errors?(?![- ]free) mistakes? fail\\w* flaw(?!less)\\w* sloppy shoddy "
+        "substandard sub-par "
         "subpar mediocre poor poorly terrible awful horrible dreadful appalling rubbish "
         "garbage junk unacceptable disappoint\\w* half-baked amateurish corrupt\\w* "
         "missing regress\\w* sluggish laggy froze frozen freez\\w* problems? issues? "
@@ -1037,6 +1038,170 @@ def decline(msg: Message) -> bool:
     return bool(_DECLINE.search(msg.low))
 
 
+# Unrealistic expectations: beliefs about what the work will achieve that no supplier
+# can meet. Four kinds of trigger, each only counted inside a sentence that states an
+# expectation (``_EXPECTATION``, not negated: "we don't expect zero bugs" is realism):
+# - absolute guarantees: zero / not a single / never any + a defect word ("zero errors",
+#   "never any downtime"), "no downtime at all", "bug-free", "won't tolerate a single
+#   glitch";
+# - perfection: 100% / perfect / flawless next to uptime, accuracy, reliability or a
+#   guarantee ("guarantee 100% uptime", "always 100% accurate");
+# - impossible timelines: a big scope (entire / whole / full / all / every + migration,
+#   rebuild, rollout, users ..., or a migration/overhaul itself) with a tiny span ("by
+#   tomorrow", "overnight", "within the hour", "take a day", "in a single morning");
+#   asked as a question it is an unreasonable *request* instead, which has its own cue;
+# - instant delivery: instant / in real time / in seconds (or "immediately" as a standing
+#   rule: every, always) with a delivery word (turnaround, reports, fixes, answers);
+# - outsized outcomes on short horizons: pays for itself / doubles / full ROI within the
+#   first month or quarter.
+# A sentence that acknowledges the limit ("we know zero bugs is unrealistic", "some
+# downtime is fine") is not one.
+_DEFECT_NOUN = (
+    r"(?:errors?|bugs?|defects?|downtime|outages?|issues?|problems?|glitch(?:es)?|mistakes?|"
+    r"hiccups?|failures?|incidents?|interruptions?|disruptions?|faults?|crash(?:es)?)"
+)
+_QUALITY_NOUN = (
+    r"(?:uptime|availability|accura(?:cy|te)|reliab(?:ility|le)|correct(?:ness)?|precis(?:e|"
+    r"ion)|on[- ]time|delivery|success rate|guarantee[ds]?|bug[- ]free|error[- ]free)"
+)
+_PERFECT = r"(?:100 ?%|100 percent|one hundred (?:per ?cent|%)|perfect(?:ly)?|flawless(?:ly)?)"
+_BIG_NOUN = (
+    r"(?:migrations?|rebuild|rewrite|rollout|roll-out|integrations?|implementation|system|"
+    r"platform|redesign|overhaul|setup|configuration|deployment|upgrade|database|data|"
+    r"archive|estate|infrastructure|project|programme|program|transformation|users?|staff|"
+    r"employees|teams?|sites?|offices|branches|stores|departments?|company|organi[sz]ation|"
+    r"catalogue|backlog|codebase)"
+)
+_DOC = (
+    r"(?:plan|proposal|estimate|quote|update|schedule|timeline|doc\w*|summary|report|call|"
+    r"meeting|slides?|brief|checklist|status|outline)"
+)
+_SCOPE = _rx(
+    r"\b(?:entire|whole|full|complete|all(?: of)?(?: the| our)?|every|each) (?:[\w'-]+ "
+    r"){0,2}" + _BIG_NOUN + r"\b(?! " + _DOC + r"\b)",
+    r"\bfully (?:trained|migrated|integrated|rolled out|onboarded|deployed|operational|live|"
+    r"configured|functional|up and running|automated)\b",
+    r"\b(?:the |our |a )(?:[\w'-]+ )?(?:migration|rebuild|re-?platform\w*|overhaul|rewrite|"
+    r"transformation|implementation)\b(?! " + _DOC + r"\b)",
+    r"\beverything\b",
+)
+_TINY_SPAN = re.compile(
+    r"\b(?:by|before) (?:tomorrow|tonight|the morning|end of (?:the )?day|eod|lunch(?:time)?|"
+    r"this afternoon)\b|\bovernight\b|\bsame[- ]day\b|\bwithin (?:the|an|one|a single) "
+    r"(?:hour|day|morning|afternoon)\b|\b(?:in|within) (?:a|one|a single|half a) (?:day|"
+    r"morning|afternoon|evening|hour|night)\b|\b(?:in|within) (?:an|\d+|a few|two|24) "
+    r"(?:hours?|minutes)\b|\btakes? (?:a|an|one|a single|half a) (?:day|morning|afternoon|"
+    r"evening|hour)\b"
+)
+_ABSOLUTE = _rx(
+    r"\b(?:zero|not (?:a )?single|not one|never (?:any|a single|one|once)|without (?:a "
+    r"single|one|any)|nil) (?:[\w'-]+ ){0,2}" + _DEFECT_NOUN + r"\b",
+    r"\bno (?:[\w'-]+ ){0,2}" + _DEFECT_NOUN + r"\b[^.!?;]{0,25}?\b(?:at all|whatsoever|ever|"
+    r"of any kind|guaranteed|full stop|period)\b",
+    r"\b(?:bug|error|defect|fault|glitch|problem|issue)[- ]free\b",
+    r"\b(?:won't|will not|can't|cannot|refuse to|don't|do not) (?:tolerate|accept|allow|put "
+    r"up with) (?:a single|one single|even one|even a single|a single one of the) ",
+    r"\bnever (?:go(?:es)? down|break|breaks|fail|fails|crash|crashes|be down|have (?:a |an "
+    r"|any )?(?:problem|issue|bug|outage|glitch|error))\b",
+)
+_PERFECTION = _rx(
+    r"\b" + _PERFECT + r" (?:[\w'-]+ ){0,1}" + _QUALITY_NOUN + r"\b",
+    r"\b" + _QUALITY_NOUN + r" (?:[\w'-]+ ){0,3}" + _PERFECT + r"(?!\w)",
+    r"\bguarantee\w* (?:[\w'-]+ ){0,2}(?:100|perfect|flawless|zero|no|nothing will)\b",
+    # the whole deliverable without a flaw: "must be flawless", "should run faultlessly"
+    r"\b(?:be|run|work|perform|operate)s? (?:always |completely |totally |absolutely "
+    r")?(?:flawless(?:ly)?|faultless(?:ly)?|bug[- ]free|error[- ]free|perfect(?:ly)? (?:every "
+    r"time|from day one|from the start|from go-live|first time))\b",
+)
+_INSTANT = _rx(
+    r"\b(?:instant\w*|in real[- ]time|real-time|in (?:a few )?seconds|at the click of a "
+    r"button|zero (?:wait|waiting|delay|lag|latency))\b",
+)
+_STANDING_IMMEDIATE = re.compile(
+    r"\b(?:every|all|always|any|each)\b[^.!?]{0,40}\bimmediate(?:ly)?\b|\bimmediate(?:ly)?\b"
+    r"[^.!?]{0,30}\b(?:every|all|always|each) time\b"
+)
+_DELIVERY = re.compile(
+    _words(
+        "turnaround turnarounds responses? reports? reporting results? delivery deliveries "
+        "answers? answered fix fixes fixed resolution resolved replies reply support access "
+        "onboarding setup set_up roi payback returns? dashboards? exports? analytics changes? "
+        "updates? tickets? requests? approvals? sync syncing migration data ready available "
+        "live delivered done processed responded"
+    )
+)
+_OUTCOME = re.compile(
+    r"\b(?:pays? (?:for )?itself|paid for itself|(?:double|triple|quadruple|10x)[sd]?|"
+    r"tenfold|(?:full|positive|complete) (?:roi|return)|break(?:s)? even|transform\w*|"
+    r"revolutioni[sz]\w*)\b"
+)
+_SHORT_HORIZON = re.compile(
+    r"\b(?:in|within|during|by the end of) (?:the |its |our )?(?:first|1st|opening) "
+    r"(?:day|week|weeks|fortnight|month|quarter)\b|\bwithin (?:a|one|two|a few|days|weeks|"
+    r"the week|the month)\b(?: (?:days?|weeks?|month))?|\bin (?:a|one) (?:week|month)\b|"
+    r"\bovernight\b|\bfrom day one\b|\bimmediately\b|\bstraight away\b"
+)
+_EXPECTATION = _rx(
+    r"\b(?:expect\w*|assum\w*|should|must|need|needs|needed|require[sd]?|requiring|insist\w* "
+    r"on|count\w* on|rely\w* on|anticipat\w*|surely|want|wants|thought|figured|imagined|"
+    r"guarantee\w*|demand\w*|has to|have to|had better|non-negotiable|promised (?:us|our|"
+    r"the board|management)|(?:were|was|been|being) (?:told|promised|assured|sold))\b",
+    r"\b(?:would|will|'ll|should|must) (?:only )?(?:take|be|have|run|work|pay|double|go)\b",
+    # a flat prediction: "the portal will never have an outage" (the trigger is masked)
+    r"\b(?:would|will|'ll|should|must) (?:always |ever )?\x00",
+    r"\b(?:tak\w+|took) (?:it )?for granted\b|\bpresum\w*",
+    r"\bwon't tolerate\b|\bwill not tolerate\b|\b(?:can't|cannot) (?:accept|have|afford) "
+    r"(?:a single|even one|any)\b",
+)
+# "we know that's unrealistic", "a few bugs are fine": the writer sees the limit
+_REALISM = re.compile(
+    r"\b(?:unrealistic|not realistic|isn't realistic|realistically|impossible|nothing is "
+    r"perfect|no (?:software|system|one|product) is perfect|won't be perfect|can't be "
+    r"perfect|(?:some|a few|occasional|the odd) (?:[\w'-]+ )?(?:bugs?|errors?|downtime|"
+    r"glitch\w*|issues?|hiccups?)|(?:understand|appreciate|accept|know|realise|realize) "
+    r"(?:that )?(?:there (?:will|may|might) be|things go wrong|it takes|it will take))\b"
+)
+_REQUEST_FORM = re.compile(
+    r"^\W*(?:can|could|would|will) (?:you|your|someone|we)\b|\b(?:is it|would it be) "
+    r"possible\b|\bany chance\b"
+)
+
+
+def _expects(sentence: str, trigger: re.Match[str]) -> bool:
+    """Whether ``sentence`` states, unnegated, the expectation that ``trigger`` names. The
+    trigger is blanked first: its own "zero"/"no"/"never" must not read as negating the
+    expectation ("zero downtime is expected")."""
+    masked = sentence[: trigger.start()] + "\x00" + sentence[trigger.end() :]
+    return _affirmed(_EXPECTATION, masked)
+
+
+def unrealistic_expectation(msg: Message) -> bool:
+    """Expects what no supplier could deliver: zero errors or downtime, 100% uptime or
+    accuracy, the whole migration overnight, instant turnaround, a system that pays for
+    itself in its first month. Realistic hopes ("fewer bugs than last year"), negated or
+    hedged ones ("we don't expect zero bugs") and impossible asks put as questions (the
+    unreasonable-demand cue's) are not."""
+    for sentence in _SENTENCE.split(msg.low):
+        if not sentence or _REALISM.search(sentence):
+            continue
+        triggers = [m for p in (_ABSOLUTE, _PERFECTION, _INSTANT) for m in p.finditer(sentence)]
+        if _STANDING_IMMEDIATE.search(sentence) and _DELIVERY.search(sentence):
+            triggers.extend(re.finditer(r"\bimmediate(?:ly)?\b", sentence))
+        if not _REQUEST_FORM.search(sentence):
+            span = _TINY_SPAN.search(sentence)
+            if span and _SCOPE.search(sentence):
+                triggers.append(span)
+            horizon = _SHORT_HORIZON.search(sentence)
+            if horizon and _OUTCOME.search(sentence):
+                triggers.append(horizon)
+        for m in triggers:
+            if m.re is _INSTANT and not _DELIVERY.search(sentence):
+                continue
+            if not _negated(sentence, m.start()) and _expects(sentence, m):
+                return True
+    return False
+
+
 # --- vendor-side cues (outbound text) --------------------------------------------------
 
 _INWARD_WORD = re.compile(
@@ -1131,4 +1296,5 @@ RECOGNISERS: dict[str, Callable[[Message], bool]] = {
     "vendor_inward": vendor_inward,
     "pitch": pitch,
     "decline": decline,
+    "unrealistic_expectation": unrealistic_expectation,
 }

@@ -52,3 +52,8 @@ def test_impatience_fires_on_urgency_and_chasers_sent_hours_apart():
 
 def test_impatience_does_not_fire_on_one_urgent_request():
     assert score(traits.impatience, urgency=1) < 20
+
+
+def test_impatience_needs_words_pressing_for_speed_not_just_quick_messages():
+    assert score(traits.impatience, burst_messages=20) < 50
+    assert score(traits.impatience, urgency=3, burst_messages=20) >= 70

@@ -1,15 +1,36 @@
 """Each early warning sign fires on its pattern and stays quiet without it."""
 
 from signals.detectors import warning_signs as signs
-from tests.detector_inputs import score
+from tests.detector_inputs import features, score
 
 
-def test_unrealistic_expectations_fires_on_repeated_impossible_demands():
-    assert score(signs.unrealistic_expectations, unreasonable_demands=5) >= 70
+def test_unrealistic_expectations_fires_on_repeated_impossible_expectations():
+    assert score(signs.unrealistic_expectations, unrealistic_expectations=4, inbound=20) >= 70
 
 
-def test_unrealistic_expectations_needs_an_actual_demand():
+def test_unrealistic_expectations_cites_the_messages_and_their_share():
+    found = signs.unrealistic_expectations(features(unrealistic_expectations=3, inbound=12))
+    assert found.score >= 50
+    assert found.evidence[0].interactions == [1000, 1001, 1002]
+    assert "25%" in found.evidence[0].fact
+
+
+def test_one_unrealistic_message_is_an_incident_not_a_pattern():
+    assert score(signs.unrealistic_expectations, unrealistic_expectations=1, inbound=10) < 30
+
+
+def test_unrealistic_expectations_is_supported_by_demands_and_entitlement():
+    alone = score(signs.unrealistic_expectations, unrealistic_expectations=2)
+    backed = score(signs.unrealistic_expectations, unrealistic_expectations=2, entitlement=3)
+    assert backed > alone
+
+
+def test_unrealistic_expectations_needs_the_expectation_itself():
+    # Asking for the impossible is the unreasonable_* signs; claims of status are entitlement.
+    assert score(signs.unrealistic_expectations, unreasonable_demands=6) < 50
     assert score(signs.unrealistic_expectations, entitlement=9) < 50
+    assert score(signs.unrealistic_expectations, unreasonable_demands=9, entitlement=9) <= 40
+    assert score(signs.unrealistic_expectations, inbound=30) == 0
 
 
 def test_repeated_complaints_fires_on_complaints_recurring_within_half_a_year():
@@ -49,11 +70,21 @@ def test_unreasonable_requests_is_zero_without_them():
 
 
 def test_excessive_criticism_fires_on_criticism_without_praise():
-    assert score(signs.excessive_criticism, complaints=7, praise=0) >= 70
+    assert score(signs.excessive_criticism, quality_complaints=7, praise=0) >= 70
 
 
 def test_excessive_criticism_is_softened_by_praise():
-    assert score(signs.excessive_criticism, complaints=7, praise=4) < 40
+    assert score(signs.excessive_criticism, quality_complaints=7, praise=4) < 40
+
+
+def test_excessive_criticism_is_not_fired_by_complaints_that_do_not_judge_the_work():
+    # issue reports and blame are complaints, but not criticism of what we delivered
+    assert score(signs.excessive_criticism, complaints=8, quality_complaints=1) == 0
+
+
+def test_excessive_criticism_cites_the_criticisms():
+    found = signs.excessive_criticism(features(complaints=9, quality_complaints=6))
+    assert found.evidence[0].interactions == list(range(1000, 1006))
 
 
 def test_inflexible_negotiation_fires_on_ultimatums_about_price():

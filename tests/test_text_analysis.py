@@ -6,6 +6,11 @@ Three sets of hand-written messages check the cue rules and the tone:
   assertions passed; the rules were then generalised (word classes, not its phrases);
 - ``HELD_OUT_SECOND``: written after that round. On its first run 38 of 59 passed; the
   rules were generalised once more.
+- ``HELD_OUT_UNREALISTIC``: for the ``unrealistic_expectation`` cue (text analysis v2),
+  written after its rule and its rows in the CSV were finished; cues only. On its first
+  run 17 of 18 passed (missed: a flat prediction, "will never have an outage", under
+  "take it for granted"); the expectation words were generalised (flat predictions,
+  "for granted", "presume"), not the message.
 What still disagrees with a hand label is listed in ``KNOWN_MISSES`` with the reason, as a
 strict xfail: it shows up the day a change fixes it.
 
@@ -140,6 +145,34 @@ HELD_OUT_SECOND = _table(
     """
 )
 
+# Unrealistic expectations, written after the rule: ``direction | expected | excluded | text``.
+HELD_OUT_UNREALISTIC = [
+    _case(text, direction, expected, excluded, "")
+    for direction, expected, excluded, text in (
+        (cell.strip() for cell in line.split("|", 3))
+        for line in """
+    inbound | unrealistic_expectation |                         | Our directors take it for granted that the portal will never have an outage.
+    inbound | unrealistic_expectation |                         | Once we switch over, there should be no data errors whatsoever.
+    inbound | unrealistic_expectation |                         | We were promised the full integration would be live overnight.
+    inbound | unrealistic_expectation |                         | The warehouse team expects picking accuracy of 100% from week one.
+    inbound | unrealistic_expectation |                         | Every customer query should get an instant reply from your support desk.
+    inbound | unrealistic_expectation |                         | We assume the complete re-platforming will be finished within the hour once you start.
+    inbound | unrealistic_expectation |                         | The finance people want a guarantee that nothing will ever go wrong with the close.
+    inbound | unrealistic_expectation | quality_complaint       | We need the reports to be error-free from the very first run.
+    inbound | unrealistic_expectation |                         | The board expects the tool to pay for itself within weeks.
+    inbound | unrealistic_expectation |                         | All 400 staff need to be onboarded by tomorrow morning.
+    inbound |                         | unrealistic_expectation | We'd be happy with fewer outages than last year, zero isn't realistic.
+    inbound | unreasonable_demand     | unrealistic_expectation | Is there any way the whole migration could be done overnight?
+    inbound | praise                  | unrealistic_expectation | The integration went live overnight without any issues, brilliant job.
+    inbound |                         | unrealistic_expectation | We don't need 100% uptime, weekends can have maintenance windows.
+    inbound |                         | unrealistic_expectation | Please send the full migration checklist by tomorrow.
+    inbound |                         | unrealistic_expectation | We saw zero errors in the last two payroll runs.
+    inbound | praise                  | unrealistic_expectation | Response times have been instant this week, much appreciated.
+    inbound |                         | unrealistic_expectation | Our goal is to reduce downtime over the next year.
+    """.strip().splitlines()
+    )
+]
+
 # What still disagrees with a hand label, and why: ``aspect | start of the message | reason``.
 KNOWN_MISSES = _misses(
     """
@@ -181,6 +214,9 @@ KNOWN_MISSES = _misses(
     tone | That figure is as low as we'll go; | VADER scores a neutral word: 'low' (-1.1) is a price level
     tone | Thanks for thinking of us, but | a polite decline: 'thanks' (+1.9) is courtesy
     tone | Hi Dana, wanted to see if you'd | VADER scores a neutral word: 'support' (+1.7) is a product name
+    tone | Our expectation is simple: zero | VADER scores 'bugs' (-1.2) though the writer wants none
+    tone | We don't expect zero bugs, just | VADER negates 'bugs' (-1.2) into warmth
+    tone | We must guarantee our customers | VADER scores 'guarantee' as warmth; our own demand is not read as a cue
     """
 )
 
@@ -201,7 +237,7 @@ def _known_miss(case: Case, aspect: str) -> str | None:
 
 
 def _all_cases() -> list[Case]:
-    return _handwritten() + HELD_OUT_FIRST + HELD_OUT_SECOND
+    return _handwritten() + HELD_OUT_FIRST + HELD_OUT_SECOND + HELD_OUT_UNREALISTIC
 
 
 def _params(aspect: str) -> list:
@@ -210,6 +246,8 @@ def _params(aspect: str) -> list:
         "held-out-1": HELD_OUT_FIRST,
         "held-out-2": HELD_OUT_SECOND,
     }
+    if aspect == "cues":  # the unrealistic-expectation set carries no tone labels
+        sets["held-out-unrealistic"] = HELD_OUT_UNREALISTIC
     params = []
     for label, cases in sets.items():
         for case in cases:
@@ -227,13 +265,20 @@ def test_the_hand_written_set_has_at_least_sixty_messages_and_held_out_twenty():
     assert len(_handwritten()) >= 60
     assert len(HELD_OUT_FIRST) >= 20
     assert len(HELD_OUT_SECOND) >= 20
+    assert len(HELD_OUT_UNREALISTIC) >= 15
+
+
+def test_every_cue_has_hand_written_positives_and_negatives():
+    unrealistic = [c for c in _handwritten() if "unrealistic_expectation" in c.expected]
+    realistic = [c for c in _handwritten() if "unrealistic_expectation" in c.excluded]
+    assert len(unrealistic) >= 8 and len(realistic) >= 8
 
 
 def test_every_hand_label_names_a_real_cue():
     names = {cue.name.lower() for cue in Cue}
     for case in _all_cases():
         assert case.expected <= names and case.excluded <= names, case.text
-        assert case.tone in {"neg", "neu", "pos"}
+        assert case.tone in {"neg", "neu", "pos"} or case in HELD_OUT_UNREALISTIC
 
 
 def test_every_known_miss_names_exactly_one_message():
@@ -354,6 +399,37 @@ def test_a_quoted_earlier_message_is_not_read_as_the_writers_words():
     assert Cue.QUALITY_COMPLAINT not in analyse_text(quoted).cues
 
 
+def test_an_unrealistic_expectation_needs_an_unnegated_expectation():
+    assert Cue.UNREALISTIC_EXPECTATION in analyse_text("We expect zero errors from day one.").cues
+    # the trigger's own "zero" does not negate the expectation after it
+    assert Cue.UNREALISTIC_EXPECTATION in analyse_text("Zero downtime is expected.").cues
+    for realistic in (
+        "We don't expect zero errors from day one.",
+        "There were zero errors from day one.",
+        "We know zero errors from day one is unrealistic.",
+    ):
+        assert Cue.UNREALISTIC_EXPECTATION not in analyse_text(realistic).cues, realistic
+
+
+def test_an_impossible_timeline_asked_as_a_question_is_a_request_not_an_expectation():
+    stated = analyse_text("We expect the entire migration done by tomorrow.").cues
+    asked = analyse_text("Could you do the entire migration by tomorrow?").cues
+    assert Cue.UNREALISTIC_EXPECTATION in stated
+    assert Cue.UNREALISTIC_EXPECTATION not in asked
+    assert Cue.UNREASONABLE_DEMAND in asked
+
+
+def test_an_unrealistic_expectation_is_not_read_as_warmth():
+    result = analyse_text("The dashboards must be flawless and perfectly accurate.")
+    assert Cue.UNREALISTIC_EXPECTATION in result.cues
+    assert result.tone <= 0.0
+
+
+def test_unrealistic_expectations_are_only_read_from_the_customer():
+    text = "We guarantee 100% uptime and zero errors from day one."
+    assert Cue.UNREALISTIC_EXPECTATION not in analyse_text(text, direction="outbound").cues
+
+
 def test_an_unknown_direction_is_refused():
     with pytest.raises(ValueError, match="direction"):
         analyse_text("Hello", direction="sideways")
@@ -384,8 +460,9 @@ def test_cue_bits_keep_their_stored_values():
         "VENDOR_INWARD": 1 << 17,
         "PITCH": 1 << 18,
         "DECLINE": 1 << 19,
+        "UNREALISTIC_EXPECTATION": 1 << 20,
     }
-    assert TEXT_ANALYSIS_VERSION >= 1
+    assert TEXT_ANALYSIS_VERSION >= 2  # 2: unrealistic_expectation
 
 
 def test_cue_flags_is_the_plain_integer_of_the_cues():

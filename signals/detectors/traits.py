@@ -77,9 +77,13 @@ def inflexibility(f: AccountFeatures) -> DetectorResult:
 
 @detector("impatience")
 def impatience(f: AccountFeatures) -> DetectorResult:
-    """Urgency language ("still waiting", "ASAP") and chasers sent hours apart."""
+    """Urgency language ("still waiting", "ASAP") and chasers sent hours apart. Messages
+    in quick succession with no word pressing for speed are volume, not impatience
+    (``overly_demanding_communication``): without urgency they stay under 40."""
     urgent, chasers = f["urgency"], f["burst_messages"]
     score = any_of(hill(urgent, 3), 0.6 * hill(chasers, 4))
+    if urgent < 1:
+        score = min(score, 40.0)
     return result(
         "impatience",
         score,

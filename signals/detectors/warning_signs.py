@@ -13,15 +13,27 @@ LATELY = 180
 
 @detector("unrealistic_expectations")
 def unrealistic_expectations(f: AccountFeatures) -> DetectorResult:
-    """Demands for the impossible, supported by entitlement and urgency around them."""
+    """Expecting what no supplier can deliver: zero errors, 100% uptime, the whole
+    migration overnight, instant turnaround (the ``unrealistic_expectation`` text cue;
+    2.5 such messages → 50, one alone is an incident). Impossible demands and claims to
+    special treatment around them support the sign but cannot make it on their own (at
+    most 40): asking for the impossible is the ``unreasonable_*`` signs' evidence."""
+    stated = f["unrealistic_expectations"]
     demands, entitled = f["unreasonable_demands"], f["entitlement"]
-    score = any_of(hill(demands, 3), 0.4 * hill(entitled, 3))
-    if demands < 1:
-        score = min(score, 40.0)
+    support = any_of(0.4 * hill(demands, 3), 0.4 * hill(entitled, 3))
+    score = any_of(hill(stated, 2.5), support) if stated else min(support, 40.0)
+    said = f["inbound"]
+    share = f" ({stated / said:.0%} of their messages)" if said >= stated > 0 else ""
     return result(
         "unrealistic_expectations",
         score,
         [
+            Evidence(
+                f"{plural(stated, 'message')} expecting the impossible{share}",
+                f.ids("unrealistic_expectations"),
+            )
+            if stated
+            else None,
             Evidence(
                 f"{plural(demands, 'demand')} beyond what can be delivered",
                 f.ids("unreasonable_demands"),
@@ -122,19 +134,23 @@ def unreasonable_requests(f: AccountFeatures) -> DetectorResult:
 
 @detector("excessive_criticism")
 def excessive_criticism(f: AccountFeatures) -> DetectorResult:
-    """Criticism without acknowledgement: complaints (four → 50) discounted by every
-    word of praise, since criticism balanced with praise is just feedback."""
-    complaints, praise = f["complaints"], f["praise"]
-    if complaints < 2:
+    """Criticism without acknowledgement: judgements of the quality of our work ("not
+    acceptable", "below standard", "needs redoing"; four → 50) discounted by every word
+    of praise, since criticism balanced with praise is just feedback. Complaints that
+    only report a problem or blame someone are not criticism of the work (those are
+    ``repeated_complaints`` and the victim's blame)."""
+    critiques, praise = f["quality_complaints"], f["praise"]
+    if critiques < 2:
         return result("excessive_criticism", 0.0)
-    balance = complaints / (complaints + 3.0 * praise)
+    balance = critiques / (critiques + 3.0 * praise)
     return result(
         "excessive_criticism",
-        hill(complaints, 4) * balance,
+        hill(critiques, 4) * balance,
         [
             Evidence(
-                f"{plural(complaints, 'complaint')} and {plural(praise, 'positive remark')}",
-                f.ids("complaints"),
+                f"{plural(critiques, 'criticism')} of our work and "
+                f"{plural(praise, 'positive remark')}",
+                f.ids("quality_complaints"),
             )
         ],
     )
