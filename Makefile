@@ -31,5 +31,9 @@ test-slow: dev-venv
 lint: dev-venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+## make bench: every benchmark against DATABASE_URL / CELERY_BROKER_URL (see BENCHMARKS.md);
+## e.g. `make bench BENCH=recompute BENCH_ARGS="--accounts 10000 --growth"` or BENCH_ARGS=--quick
+BENCH ?= all
+BENCH_ARGS ?=
 bench: dev-venv
-	$(BIN)/python -m bench all
+	$(BIN)/python -m bench $(BENCH) $(BENCH_ARGS)

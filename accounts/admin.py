@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import Account, Contact, Contract, Interaction, SeededBehaviour
+from . import audit
+from .models import Account, AuditEntry, Contact, Contract, Interaction, SeededBehaviour
 
 
 class ContactInline(admin.TabularInline):
@@ -29,6 +30,20 @@ class AccountAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     inlines = [ContactInline, ContractInline]
     readonly_fields = ("scores_dirty_since", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        # Reassigning an account here is audited like through the services.
+        stored = Account.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if stored is not None:
+            audit.record(
+                by=request.user,
+                action="account.owner_changed",
+                target=obj,
+                changes=audit.changes_between(
+                    audit.values_of(stored, ["owner"]), audit.values_of(obj, ["owner"])
+                ),
+            )
 
 
 @admin.register(Contact)
@@ -71,3 +86,22 @@ class SeededBehaviourAdmin(admin.ModelAdmin):
     list_display = ("account", "key")
     list_filter = ("key",)
     search_fields = ("account__external_id",)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail, for admins: read-only, append-only (no add, change or delete)."""
+
+    list_display = ("at", "actor", "action", "target_label", "changes", "note")
+    list_filter = ("action", "target_type")
+    search_fields = ("actor", "target_label", "target_id", "note")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

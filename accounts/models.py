@@ -233,3 +233,52 @@ class SeededBehaviour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}: {self.key}"
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    # The trail is append-only: bulk changes through the ORM are refused outright
+    # (PostgreSQL also refuses them with a trigger, see migration 0003).
+    def update(self, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+    def delete(self):
+        raise PermissionError("audit entries are append-only")
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, from what to what (accounts/audit.py writes these).
+
+    Append-only. It holds no foreign keys on purpose: deleting a user or a rule must
+    neither cascade into the trail nor rewrite it, so the actor and the target are
+    copied in as plain values.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, help_text="Null: the system.")
+    actor = models.CharField(max_length=150, blank=True, help_text="Username at the time.")
+    action = models.CharField(max_length=40, db_index=True)
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=100)
+    target_label = models.CharField(max_length=250, blank=True)
+    changes = models.JSONField(default=dict, help_text='{"field": ["from", "to"], …}')
+    note = models.TextField(blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'system'} {self.action} {self.target_label}"
+        )
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")

@@ -14,5 +14,5 @@ echo "== bandit (medium and above)"
 echo "== django checks"
 "$BIN/python" manage.py check
 "$BIN/python" manage.py makemigrations --check --dry-run
-echo "== pytest"
-"$BIN/python" -m pytest -p no:cacheprovider "$@"
+echo "== pytest (everything but the slow soak; that is make test-slow)"
+"$BIN/python" -m pytest -p no:cacheprovider -m "not slow" "$@"

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts import audit
+
 from .models import (
     AccountHealth,
     Alert,
@@ -14,6 +16,7 @@ from .models import (
     ScoringRun,
     ThresholdRule,
 )
+from .thresholds import RULE_FIELDS, delete_rule, record_weights_change, weights_values
 
 
 @admin.register(HealthWeights)
@@ -25,8 +28,12 @@ class HealthWeightsAdmin(admin.ModelAdmin):
         return not HealthWeights.objects.exists()
 
     def save_model(self, request, obj, form, change):
+        # The form has already applied the edit to ``obj``: read the old values back.
+        stored = HealthWeights.objects.filter(pk=obj.pk).first() if obj.pk else None
+        before = weights_values(stored) if stored else {}
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        record_weights_change(weights=obj, by=request.user, before=before)
 
 
 @admin.register(HealthSnapshot)
@@ -65,6 +72,28 @@ class ThresholdRuleAdmin(admin.ModelAdmin):
     list_display = ("name", "measure", "operator", "value", "severity", "segment", "enabled")
     list_filter = ("severity", "enabled", "measure")
     search_fields = ("name", "measure")
+    readonly_fields = ("created_by",)
+
+    # Every admin change lands in the audit trail, as through the API.
+    def save_model(self, request, obj, form, change):
+        stored = ThresholdRule.objects.filter(pk=obj.pk).first() if change else None
+        before = audit.values_of(stored, RULE_FIELDS) if stored else {}
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        audit.record(
+            by=request.user,
+            action="threshold.updated" if change else "threshold.created",
+            target=obj,
+            changes=audit.changes_between(before, audit.values_of(obj, RULE_FIELDS)),
+        )
+
+    def delete_model(self, request, obj):
+        delete_rule(rule=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            delete_rule(rule=rule, by=request.user)
 
 
 class AlertEventInline(admin.TabularInline):

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import Account
 from accounts.roles import role_of
 from signals.catalogue import CATALOGUE, CUSTOMER_KEYS, VENDOR_KEYS
@@ -275,6 +276,19 @@ def _change(
     if updated != 1:
         raise AlertConflict()
     _event(alert, by=by, from_status=alert.status, to_status=to_status, note=note, at=now)
+    # A person's decision also goes to the audit trail, next to settings and ownership.
+    audit.record(
+        by=by,
+        action=f"alert.{verb}",
+        target=alert,
+        label=f"alert {alert.pk}: {alert.measure} on account {alert.account_id}",
+        changes=audit.changes_between(
+            {"status": alert.status, **{name: getattr(alert, name) for name in changes}},
+            {"status": to_status, **changes},
+        ),
+        note=note,
+        at=now,
+    )
     alert.refresh_from_db()
     return alert
 

@@ -16,13 +16,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import Account
 from accounts.vocabulary import AccountStatus
 from signals.catalogue import CATALOGUE, is_valid_measure
-from signals.models import Alert, AlertStatus, HealthSnapshot, Operator, Severity, ThresholdRule
+from signals.models import (
+    Alert,
+    AlertStatus,
+    HealthSnapshot,
+    HealthWeights,
+    Operator,
+    Severity,
+    ThresholdRule,
+)
 
 #: Accounts whose alerts are settled by offboarding, not by scores.
 NOT_EVALUATED = (AccountStatus.OFFBOARDED,)
@@ -100,6 +110,92 @@ def measure_value(components: Mapping[str, float | None], measure: str) -> float
 
 def rule_applies(rule: ThresholdRule, account: Account) -> bool:
     return not rule.segment or rule.segment == account.segment
+
+
+# --- admins' changes (each recorded in the audit trail) ------------------------------
+
+#: What an admin sets on a rule; the audit entry records these fields' old and new values.
+RULE_FIELDS = ("name", "measure", "operator", "value", "severity", "segment", "enabled")
+#: What an admin sets on the health weights.
+WEIGHT_FIELDS = (
+    "customer_side",
+    "vendor_side",
+    "nps",
+    "csat",
+    "churn_probability",
+    "healthy_min",
+    "watch_min",
+    "at_risk_min",
+    "key_weights",
+)
+
+
+@transaction.atomic
+def create_rule(*, by, **values) -> ThresholdRule:
+    """A new rule, validated like every other path (``validate_rule``). The caller
+    queues its evaluation (``signals.tasks.evaluate_rule``) after commit."""
+    _validate_rule_values(values)
+    rule = ThresholdRule.objects.create(created_by=by, **values)
+    audit.record(
+        by=by,
+        action="threshold.created",
+        target=rule,
+        changes=audit.changes_between({}, audit.values_of(rule, RULE_FIELDS)),
+    )
+    return rule
+
+
+@transaction.atomic
+def update_rule(*, rule: ThresholdRule, by, **values) -> ThresholdRule:
+    before = audit.values_of(rule, RULE_FIELDS)
+    for name, value in values.items():
+        setattr(rule, name, value)
+    _validate_rule_values(audit.values_of(rule, RULE_FIELDS))
+    rule.save()
+    audit.record(
+        by=by,
+        action="threshold.updated",
+        target=rule,
+        changes=audit.changes_between(before, audit.values_of(rule, RULE_FIELDS)),
+    )
+    return rule
+
+
+@transaction.atomic
+def delete_rule(*, rule: ThresholdRule, by) -> None:
+    """Delete a rule that never fired (alerts keep their rule: disable those instead)."""
+    audit.record(
+        by=by,
+        action="threshold.deleted",
+        target=rule,
+        changes=audit.changes_between(audit.values_of(rule, RULE_FIELDS), {}),
+    )
+    rule.delete()
+
+
+def _validate_rule_values(values: Mapping) -> None:
+    validate_rule(
+        measure=values.get("measure") or "",
+        operator=values.get("operator") or "",
+        value=values.get("value"),
+        severity=values.get("severity") or Severity.WARNING,
+        segment=values.get("segment") or "",
+    )
+
+
+def record_weights_change(*, weights: HealthWeights, by, before: Mapping) -> None:
+    """Audit an edit of the health weights; ``before`` is ``weights_values(weights)``
+    taken before the form or admin applied the change."""
+    audit.record(
+        by=by,
+        action="weights.updated",
+        target=weights,
+        changes=audit.changes_between(before, weights_values(weights)),
+    )
+
+
+def weights_values(weights: HealthWeights) -> dict:
+    return audit.values_of(weights, WEIGHT_FIELDS)
 
 
 # --- evaluation -----------------------------------------------------------------------
