@@ -119,12 +119,25 @@ class FileRejected(Exception):
 
 
 def _open(source: str | Path | IO[bytes] | IO[str]) -> IO[str]:
+    """A text stream at the start of ``source``. Files are read twice (validate, then
+    write), so a stream the caller passed is rewound, never closed."""
     if isinstance(source, str | Path):
         # utf-8-sig drops a byte-order mark that spreadsheet programs like to add.
         return open(source, encoding="utf-8-sig", newline="")
+    if source.seekable():
+        source.seek(0)
     if isinstance(source, io.TextIOBase):
         return source
     return io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+
+
+def _release(source, handle: IO[str]) -> None:
+    if isinstance(source, str | Path):
+        handle.close()
+    elif handle is not source:
+        # Detach our text wrapper: letting it be garbage-collected would close the
+        # caller's binary stream under the second pass.
+        handle.detach()
 
 
 def _rows(
@@ -170,8 +183,7 @@ def _rows(
     except csv.Error as exc:
         raise FileRejected(f"the file is not valid CSV: {exc}") from None
     finally:
-        if isinstance(source, str | Path):
-            handle.close()
+        _release(source, handle)
 
 
 def _cell(

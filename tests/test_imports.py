@@ -242,3 +242,10 @@ def test_a_large_file_is_streamed_in_batches(tmp_path, db, django_assert_max_num
     assert report.ok and report.created == 25_000
     assert Interaction.objects.count() == 25_000
     assert Account.objects.count() == 50
+
+
+def test_a_file_object_is_read_twice_without_being_closed(db):
+    stream = io.BytesIO(INTERACTIONS.encode())
+    report = import_interactions(source=stream)
+    assert report.ok and report.created == 5
+    assert not stream.closed

@@ -55,10 +55,16 @@ def catalogue_label(key: str | None) -> str:
     return entry.label if entry else key.replace("_", " ").capitalize()
 
 
+def _missing(value) -> bool:
+    # A value of an unscored account reaches a filter as None, or as the template
+    # engine's empty string when the object holding it (its AccountHealth) is absent.
+    return value is None or value == ""
+
+
 @register.filter
 def level(score: float | None) -> str:
     """Friction score (0–100) → a CSS level: none, low, mid, high."""
-    if score is None:
+    if _missing(score):
         return "none"
     if score >= 70:
         return "high"
@@ -71,7 +77,7 @@ def level(score: float | None) -> str:
 
 @register.filter
 def tone(value: float | None) -> str:
-    if value is None:
+    if _missing(value):
         return "neutral"
     if value <= -0.2:
         return "negative"
@@ -82,14 +88,14 @@ def tone(value: float | None) -> str:
 
 @register.filter
 def percent(value: float | None, digits: int = 0) -> str:
-    if value is None:
+    if _missing(value):
         return "—"
     return f"{100 * value:.{int(digits)}f}%"
 
 
 @register.filter
 def money(value) -> str:
-    if value is None:
+    if _missing(value):
         return "—"
     value = float(value)
     if abs(value) >= 1_000_000:
@@ -104,7 +110,7 @@ def money(value) -> str:
 @register.filter
 def trend(current) -> str:
     """Arrow for an AccountHealth: health against previous_health."""
-    if current is None or current.previous_health is None:
+    if _missing(current) or current.previous_health is None:
         return ""
     delta = current.health - current.previous_health
     if delta >= 1:
