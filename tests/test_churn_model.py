@@ -126,10 +126,3 @@ def test_prediction_needs_every_feature(sample):
     model = _fit(sample)
     with pytest.raises(KeyError, match="tenure_months"):
         model.predict(sample.drop(columns=["tenure_months"]))
-
-
-def test_model_round_trips_through_bytes(sample):
-    model = _fit(sample)
-    restored = ChurnModel.loads(model.dumps())
-    assert restored.note == model.note and restored.kind == "fitted"
-    np.testing.assert_array_equal(restored.predict(sample), model.predict(sample))

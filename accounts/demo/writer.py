@@ -165,7 +165,7 @@ def _delete_interactions(account_ids: list[int]) -> None:
         chunk = account_ids[start : start + 500]
         marks = ", ".join(["%s"] * len(chunk))
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE account_id IN ({marks})", chunk)  # noqa: S608 - table name from the model, values bound
+            cursor.execute(f"DELETE FROM {table} WHERE account_id IN ({marks})", chunk)  # noqa: S608  # nosec B608 - table name from the model, values bound
 
 
 def _upsert_accounts(specs: list[AccountSpec], users: dict[str, object]) -> dict[str, Account]:

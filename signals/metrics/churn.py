@@ -13,8 +13,6 @@ falls back to a documented prior and says so in ``note``.
 
 from __future__ import annotations
 
-import io
-import pickle
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -128,20 +126,6 @@ class ChurnModel:
         if missing:
             raise KeyError(f"missing feature columns: {missing}")
         return self.pipeline.predict_proba(frame[self.features])[:, 1]
-
-    def dumps(self) -> bytes:
-        """Pickled bytes, e.g. for a BinaryField. Only ``loads`` bytes this process wrote:
-        unpickling runs code, so never load bytes from outside the database."""
-        buffer = io.BytesIO()
-        pickle.dump(self, buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        return buffer.getvalue()
-
-    @classmethod
-    def loads(cls, data: bytes) -> ChurnModel:
-        model = pickle.loads(data)  # noqa: S301 - our own bytes, see dumps()
-        if not isinstance(model, cls):
-            raise TypeError("bytes do not hold a ChurnModel")
-        return model
 
 
 def _prior_model(
