@@ -24,7 +24,9 @@ def test_compose_runs_the_production_shape():
     assert services["worker"]["command"][:4] == ["celery", "-A", "crm_health", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "crm_health", "beat"]
     for name in ("web", "worker", "beat"):
-        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert (
+            services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        )
 
 
 def test_compose_configures_the_app_only_with_documented_variables():

@@ -6,276 +6,611 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChurnModelState',
+            name="ChurnModelState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fitted_at', models.DateTimeField()),
-                ('kind', models.CharField(max_length=10)),
-                ('n_train', models.PositiveIntegerField(default=0)),
-                ('n_positive', models.PositiveIntegerField(default=0)),
-                ('auc_cv', models.FloatField(blank=True, null=True)),
-                ('prior', models.FloatField()),
-                ('note', models.TextField(blank=True)),
-                ('parameters', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fitted_at", models.DateTimeField()),
+                ("kind", models.CharField(max_length=10)),
+                ("n_train", models.PositiveIntegerField(default=0)),
+                ("n_positive", models.PositiveIntegerField(default=0)),
+                ("auc_cv", models.FloatField(blank=True, null=True)),
+                ("prior", models.FloatField()),
+                ("note", models.TextField(blank=True)),
+                ("parameters", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-fitted_at'],
-                'get_latest_by': 'fitted_at',
+                "ordering": ["-fitted_at"],
+                "get_latest_by": "fitted_at",
             },
         ),
         migrations.CreateModel(
-            name='ScoringRun',
+            name="ScoringRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_key', models.CharField(max_length=60, unique=True)),
-                ('trigger', models.CharField(default='schedule', max_length=20)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='running', max_length=10)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('total_accounts', models.PositiveIntegerField(default=0)),
-                ('processed_accounts', models.PositiveIntegerField(default=0)),
-                ('changed_accounts', models.PositiveIntegerField(default=0)),
-                ('chunks_total', models.PositiveIntegerField(default=0)),
-                ('chunks_done', models.PositiveIntegerField(default=0)),
-                ('alerts_opened', models.PositiveIntegerField(default=0)),
-                ('alerts_resolved', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_key", models.CharField(max_length=60, unique=True)),
+                ("trigger", models.CharField(default="schedule", max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("total_accounts", models.PositiveIntegerField(default=0)),
+                ("processed_accounts", models.PositiveIntegerField(default=0)),
+                ("changed_accounts", models.PositiveIntegerField(default=0)),
+                ("chunks_total", models.PositiveIntegerField(default=0)),
+                ("chunks_done", models.PositiveIntegerField(default=0)),
+                ("alerts_opened", models.PositiveIntegerField(default=0)),
+                ("alerts_resolved", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(max_length=40)),
-                ('value', models.FloatField(help_text="The measure's value when the alert last fired.", null=True)),
-                ('severity', models.CharField(choices=[('info', 'Info'), ('warning', 'Warning'), ('critical', 'Critical')], max_length=10)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('snoozed', 'Snoozed'), ('resolved', 'Resolved')], db_index=True, default='open', max_length=15)),
-                ('opened_at', models.DateTimeField(db_index=True)),
-                ('snoozed_until', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('root_cause', models.CharField(blank=True, choices=[('dissatisfaction', 'Dissatisfaction (product or service failure)'), ('misunderstanding', 'Misunderstanding'), ('personal_issues', 'Personal issues'), ('previous_negative_experience', 'Previous negative experience'), ('perceived_injustice', 'Perceived injustice'), ('lack_of_control', 'Lack of control'), ('cultural_differences', 'Cultural differences'), ('personality', 'Personality'), ('other', 'Other')], max_length=30)),
-                ('action_taken', models.TextField(blank=True)),
-                ('recommendations', models.JSONField(blank=True, default=list)),
-                ('value_at_risk', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='accounts.account')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_alerts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("measure", models.CharField(max_length=40)),
+                (
+                    "value",
+                    models.FloatField(
+                        help_text="The measure's value when the alert last fired.", null=True
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("info", "Info"),
+                            ("warning", "Warning"),
+                            ("critical", "Critical"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("acknowledged", "Acknowledged"),
+                            ("snoozed", "Snoozed"),
+                            ("resolved", "Resolved"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=15,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(db_index=True)),
+                ("snoozed_until", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "root_cause",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("dissatisfaction", "Dissatisfaction (product or service failure)"),
+                            ("misunderstanding", "Misunderstanding"),
+                            ("personal_issues", "Personal issues"),
+                            ("previous_negative_experience", "Previous negative experience"),
+                            ("perceived_injustice", "Perceived injustice"),
+                            ("lack_of_control", "Lack of control"),
+                            ("cultural_differences", "Cultural differences"),
+                            ("personality", "Personality"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("action_taken", models.TextField(blank=True)),
+                ("recommendations", models.JSONField(blank=True, default=list)),
+                ("value_at_risk", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="accounts.account",
+                    ),
+                ),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_alerts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at'],
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='AlertEvent',
+            name="AlertEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('from_status', models.CharField(blank=True, max_length=15)),
-                ('to_status', models.CharField(max_length=15)),
-                ('note', models.TextField(blank=True)),
-                ('alert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='signals.alert')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("from_status", models.CharField(blank=True, max_length=15)),
+                ("to_status", models.CharField(max_length=15)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="signals.alert",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HealthSnapshot',
+            name="HealthSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('computed_at', models.DateTimeField(db_index=True)),
-                ('health', models.FloatField()),
-                ('band', models.CharField(choices=[('healthy', 'Healthy'), ('watch', 'Watch'), ('at_risk', 'At risk'), ('critical', 'Critical')], max_length=10)),
-                ('customer_side', models.FloatField()),
-                ('vendor_side', models.FloatField()),
-                ('nps', models.FloatField(blank=True, null=True)),
-                ('csat', models.FloatField(blank=True, null=True)),
-                ('churn_probability', models.FloatField(blank=True, null=True)),
-                ('clv', models.FloatField(blank=True, null=True)),
-                ('components', models.JSONField(default=dict)),
-                ('document', models.JSONField(default=dict)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='accounts.account')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='signals.healthsnapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("computed_at", models.DateTimeField(db_index=True)),
+                ("health", models.FloatField()),
+                (
+                    "band",
+                    models.CharField(
+                        choices=[
+                            ("healthy", "Healthy"),
+                            ("watch", "Watch"),
+                            ("at_risk", "At risk"),
+                            ("critical", "Critical"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("customer_side", models.FloatField()),
+                ("vendor_side", models.FloatField()),
+                ("nps", models.FloatField(blank=True, null=True)),
+                ("csat", models.FloatField(blank=True, null=True)),
+                ("churn_probability", models.FloatField(blank=True, null=True)),
+                ("clv", models.FloatField(blank=True, null=True)),
+                ("components", models.JSONField(default=dict)),
+                ("document", models.JSONField(default=dict)),
+                ("fingerprint", models.CharField(max_length=64)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="accounts.account",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="signals.healthsnapshot",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-computed_at', '-id'],
-                'get_latest_by': 'computed_at',
+                "ordering": ["-computed_at", "-id"],
+                "get_latest_by": "computed_at",
             },
         ),
         migrations.AddField(
-            model_name='alert',
-            name='snapshot',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='signals.healthsnapshot'),
+            model_name="alert",
+            name="snapshot",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="signals.healthsnapshot",
+            ),
         ),
         migrations.CreateModel(
-            name='AccountHealth',
+            name="AccountHealth",
             fields=[
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='current_health', serialize=False, to='accounts.account')),
-                ('computed_at', models.DateTimeField()),
-                ('health', models.FloatField(db_index=True)),
-                ('previous_health', models.FloatField(blank=True, null=True)),
-                ('band', models.CharField(choices=[('healthy', 'Healthy'), ('watch', 'Watch'), ('at_risk', 'At risk'), ('critical', 'Critical')], db_index=True, max_length=10)),
-                ('customer_side', models.FloatField()),
-                ('vendor_side', models.FloatField()),
-                ('top_customer_issue', models.CharField(blank=True, max_length=40)),
-                ('top_vendor_issue', models.CharField(blank=True, max_length=40)),
-                ('nps', models.FloatField(blank=True, null=True)),
-                ('csat', models.FloatField(blank=True, null=True)),
-                ('churn_probability', models.FloatField(blank=True, null=True)),
-                ('clv', models.FloatField(blank=True, null=True)),
-                ('snapshot', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='signals.healthsnapshot')),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="current_health",
+                        serialize=False,
+                        to="accounts.account",
+                    ),
+                ),
+                ("computed_at", models.DateTimeField()),
+                ("health", models.FloatField(db_index=True)),
+                ("previous_health", models.FloatField(blank=True, null=True)),
+                (
+                    "band",
+                    models.CharField(
+                        choices=[
+                            ("healthy", "Healthy"),
+                            ("watch", "Watch"),
+                            ("at_risk", "At risk"),
+                            ("critical", "Critical"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                    ),
+                ),
+                ("customer_side", models.FloatField()),
+                ("vendor_side", models.FloatField()),
+                ("top_customer_issue", models.CharField(blank=True, max_length=40)),
+                ("top_vendor_issue", models.CharField(blank=True, max_length=40)),
+                ("nps", models.FloatField(blank=True, null=True)),
+                ("csat", models.FloatField(blank=True, null=True)),
+                ("churn_probability", models.FloatField(blank=True, null=True)),
+                ("clv", models.FloatField(blank=True, null=True)),
+                (
+                    "snapshot",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="signals.healthsnapshot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'account health',
+                "verbose_name_plural": "account health",
             },
         ),
         migrations.CreateModel(
-            name='HealthWeights',
+            name="HealthWeights",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_side', models.FloatField(default=0.3)),
-                ('vendor_side', models.FloatField(default=0.25)),
-                ('nps', models.FloatField(default=0.15)),
-                ('csat', models.FloatField(default=0.1)),
-                ('churn_probability', models.FloatField(default=0.2)),
-                ('healthy_min', models.FloatField(default=70.0)),
-                ('watch_min', models.FloatField(default=50.0)),
-                ('at_risk_min', models.FloatField(default=30.0)),
-                ('key_weights', models.JSONField(blank=True, default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("customer_side", models.FloatField(default=0.3)),
+                ("vendor_side", models.FloatField(default=0.25)),
+                ("nps", models.FloatField(default=0.15)),
+                ("csat", models.FloatField(default=0.1)),
+                ("churn_probability", models.FloatField(default=0.2)),
+                ("healthy_min", models.FloatField(default=70.0)),
+                ("watch_min", models.FloatField(default=50.0)),
+                ("at_risk_min", models.FloatField(default=30.0)),
+                ("key_weights", models.JSONField(blank=True, default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'health weights',
-                'verbose_name_plural': 'health weights',
+                "verbose_name": "health weights",
+                "verbose_name_plural": "health weights",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Alert opened'), ('escalated', 'Critical alert still open'), ('digest', 'Daily digest')], max_length=10)),
-                ('dedupe_key', models.CharField(max_length=120)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('alert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='signals.alert')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Alert opened"),
+                            ("escalated", "Critical alert still open"),
+                            ("digest", "Daily digest"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("dedupe_key", models.CharField(max_length=120)),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="signals.alert",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ScoringChunk',
+            name="ScoringChunk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField()),
-                ('account_ids', models.JSONField(default=list)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('changed', models.PositiveIntegerField(default=0)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chunks', to='signals.scoringrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveIntegerField()),
+                ("account_ids", models.JSONField(default=list)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("changed", models.PositiveIntegerField(default=0)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chunks",
+                        to="signals.scoringrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'index'],
+                "ordering": ["run", "index"],
             },
         ),
         migrations.CreateModel(
-            name='ThresholdRule',
+            name="ThresholdRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('measure', models.CharField(help_text='health, customer_side, vendor_side, a metric, or a catalogue key', max_length=40)),
-                ('operator', models.CharField(choices=[('lt', '<'), ('lte', '≤'), ('gt', '>'), ('gte', '≥')], max_length=3)),
-                ('value', models.FloatField()),
-                ('severity', models.CharField(choices=[('info', 'Info'), ('warning', 'Warning'), ('critical', 'Critical')], default='warning', max_length=10)),
-                ('segment', models.CharField(blank=True, help_text='Empty: every segment.', max_length=60)),
-                ('enabled', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "measure",
+                    models.CharField(
+                        help_text="health, customer_side, vendor_side, a metric, or a catalogue key",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "operator",
+                    models.CharField(
+                        choices=[("lt", "<"), ("lte", "≤"), ("gt", ">"), ("gte", "≥")], max_length=3
+                    ),
+                ),
+                ("value", models.FloatField()),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("info", "Info"),
+                            ("warning", "Warning"),
+                            ("critical", "Critical"),
+                        ],
+                        default="warning",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "segment",
+                    models.CharField(blank=True, help_text="Empty: every segment.", max_length=60),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='alert',
-            name='rule',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='signals.thresholdrule'),
+            model_name="alert",
+            name="rule",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="alerts",
+                to="signals.thresholdrule",
+            ),
         ),
         migrations.AddIndex(
-            model_name='healthsnapshot',
-            index=models.Index(fields=['account', '-computed_at'], name='snapshot_account_time'),
+            model_name="healthsnapshot",
+            index=models.Index(fields=["account", "-computed_at"], name="snapshot_account_time"),
         ),
         migrations.AddConstraint(
-            model_name='healthsnapshot',
-            constraint=models.UniqueConstraint(condition=models.Q(('supersedes__isnull', True)), fields=('account',), name='snapshot_one_root'),
+            model_name="healthsnapshot",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("supersedes__isnull", True)),
+                fields=("account",),
+                name="snapshot_one_root",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthsnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('health__gte', 0), ('health__lte', 100)), name='snapshot_health_0_100'),
+            model_name="healthsnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("health__gte", 0), ("health__lte", 100)),
+                name="snapshot_health_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthsnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('band__in', ['healthy', 'watch', 'at_risk', 'critical'])), name='snapshot_band_valid'),
+            model_name="healthsnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("band__in", ["healthy", "watch", "at_risk", "critical"])),
+                name="snapshot_band_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthweights',
-            constraint=models.CheckConstraint(condition=models.Q(('csat__gte', 0), ('customer_side__gte', 0), ('nps__gte', 0), ('vendor_side__gte', 0), ('churn_probability__gte', 0)), name='weights_non_negative'),
+            model_name="healthweights",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("csat__gte", 0),
+                    ("customer_side__gte", 0),
+                    ("nps__gte", 0),
+                    ("vendor_side__gte", 0),
+                    ("churn_probability__gte", 0),
+                ),
+                name="weights_non_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthweights',
-            constraint=models.CheckConstraint(condition=models.Q(('healthy_min__gt', models.F('watch_min')), ('watch_min__gt', models.F('at_risk_min')), ('at_risk_min__gte', 0), ('healthy_min__lte', 100)), name='weights_bands_ordered'),
+            model_name="healthweights",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("healthy_min__gt", models.F("watch_min")),
+                    ("watch_min__gt", models.F("at_risk_min")),
+                    ("at_risk_min__gte", 0),
+                    ("healthy_min__lte", 100),
+                ),
+                name="weights_bands_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('recipient', 'dedupe_key'), name='notification_unique'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("recipient", "dedupe_key"), name="notification_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoringchunk',
-            constraint=models.UniqueConstraint(fields=('run', 'index'), name='chunk_unique'),
+            model_name="scoringchunk",
+            constraint=models.UniqueConstraint(fields=("run", "index"), name="chunk_unique"),
         ),
         migrations.AddConstraint(
-            model_name='thresholdrule',
-            constraint=models.CheckConstraint(condition=models.Q(('operator__in', ['lt', 'lte', 'gt', 'gte'])), name='rule_operator_valid'),
+            model_name="thresholdrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("operator__in", ["lt", "lte", "gt", "gte"])),
+                name="rule_operator_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='thresholdrule',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__in', ['info', 'warning', 'critical'])), name='rule_severity_valid'),
+            model_name="thresholdrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__in", ["info", "warning", "critical"])),
+                name="rule_severity_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['status', 'severity'], name='alert_status_severity'),
+            model_name="alert",
+            index=models.Index(fields=["status", "severity"], name="alert_status_severity"),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'resolved'), _negated=True), fields=('account', 'rule'), name='alert_one_open_per_account_rule'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "resolved"), _negated=True),
+                fields=("account", "rule"),
+                name="alert_one_open_per_account_rule",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'acknowledged', 'snoozed', 'resolved'])), name='alert_status_valid'),
+            model_name="alert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "acknowledged", "snoozed", "resolved"])),
+                name="alert_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('root_cause', ''), ('root_cause__in', ['dissatisfaction', 'misunderstanding', 'personal_issues', 'previous_negative_experience', 'perceived_injustice', 'lack_of_control', 'cultural_differences', 'personality', 'other']), _connector='OR'), name='alert_root_cause_valid'),
+            model_name="alert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("root_cause", ""),
+                    (
+                        "root_cause__in",
+                        [
+                            "dissatisfaction",
+                            "misunderstanding",
+                            "personal_issues",
+                            "previous_negative_experience",
+                            "perceived_injustice",
+                            "lack_of_control",
+                            "cultural_differences",
+                            "personality",
+                            "other",
+                        ],
+                    ),
+                    _connector="OR",
+                ),
+                name="alert_root_cause_valid",
+            ),
         ),
     ]
