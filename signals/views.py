@@ -340,11 +340,17 @@ def threshold_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = ThresholdRuleForm(request.POST or None, instance=rule)
     days = PreviewDaysForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        if saved.pk is None:
-            saved.created_by = request.user
-        saved.save()
-        _evaluate_rule_after_commit(saved.pk)
+        # Through the audited services, like the API and the admin.
+        values = {f: form.cleaned_data[f] for f in thresholds.RULE_FIELDS if f in form.cleaned_data}
+        with transaction.atomic():
+            if rule is None:
+                saved = thresholds.create_rule(by=request.user, **values)
+            else:
+                # A fresh copy: validating the form already wrote into ``rule``, and
+                # the audit needs the values from before the edit.
+                stored = ThresholdRule.objects.get(pk=rule.pk)
+                saved = thresholds.update_rule(rule=stored, by=request.user, **values)
+            _evaluate_rule_after_commit(saved.pk)
         verb = "created" if rule is None else "saved"
         messages.success(
             request, f"Rule “{saved.name}” {verb}. It is being checked against every account."
@@ -394,9 +400,9 @@ def threshold_preview(request: HttpRequest) -> HttpResponse:
 @require_POST
 def threshold_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(ThresholdRule, pk=pk)
-    rule.enabled = not rule.enabled
-    rule.save(update_fields=["enabled", "updated_at"])
-    _evaluate_rule_after_commit(rule.pk)  # a disabled rule's alerts resolve
+    with transaction.atomic():
+        thresholds.update_rule(rule=rule, by=request.user, enabled=not rule.enabled)
+        _evaluate_rule_after_commit(rule.pk)  # a disabled rule's alerts resolve
     state = "enabled" if rule.enabled else "disabled"
     messages.success(request, f"Rule “{rule.name}” {state}.")
     return redirect("threshold-list")
@@ -423,11 +429,14 @@ def _evaluate_rule_after_commit(rule_id: int) -> None:
 @require_http_methods(["GET", "POST"])
 def weights_edit(request: HttpRequest) -> HttpResponse:
     weights = HealthWeights.current()
+    before = thresholds.weights_values(weights)  # the form writes into the instance
     form = HealthWeightsForm(request.POST or None, instance=weights)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.updated_by = request.user
-        saved.save()
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.updated_by = request.user
+            saved.save()
+            thresholds.record_weights_change(weights=saved, by=request.user, before=before)
         messages.success(
             request, "Weights saved. Scores use them from the next recompute (see Scoring runs)."
         )

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import AuditEntry
 from signals.models import HealthWeights, ScoringRun, ThresholdRule
 from tests.browser import recorded_account, score
 
@@ -75,6 +76,15 @@ def test_an_admin_creates_edits_and_disables_a_rule(
     rule.refresh_from_db()
     assert rule.enabled is False
     assert not rule.alerts.exclude(status="resolved").exists()
+    trail = AuditEntry.objects.filter(target_id=str(rule.pk)).order_by("at", "id")
+    assert [e.action for e in trail] == [
+        "threshold.created",
+        "threshold.updated",
+        "threshold.updated",
+    ]
+    assert trail[1].changes["name"] == ["Low health", "Renamed"]
+    assert trail[2].changes == {"enabled": [True, False]}
+    assert {e.actor for e in trail} == {admin_user.username}
 
 
 def test_an_invalid_rule_is_refused_with_the_reason_on_the_field(admin_user):
@@ -101,6 +111,8 @@ def test_weights_are_saved_and_invalid_weights_are_explained_per_field(admin_use
     client.post("/settings/weights/", good)
     weights = HealthWeights.current()
     assert (weights.customer_side, weights.healthy_min, weights.updated_by) == (0.4, 75, admin_user)
+    entry = AuditEntry.objects.get(action="weights.updated")
+    assert entry.actor == admin_user.username and "customer_side" in entry.changes
     response = client.post(
         "/settings/weights/", {**good, "vendor_side": "-1", "watch_min": "80", "nps": "abc"}
     )
