@@ -115,6 +115,21 @@ def test_a_closed_case_does_not_block_a_new_one(manager, alice_account):
     assert services.start_case(account=alice_account, by=manager).pk != case.pk
 
 
+def test_a_decision_is_written_to_the_audit_trail(manager, alice_account):
+    from accounts.models import AuditEntry
+
+    case = services.start_case(account=alice_account, by=manager)
+    walk(case, to=CaseStatus.AWAITING_DECISION, manager=manager)
+    services.decide(case=case, by=manager, outcome="rejected", reason="Worth another try.")
+    entry = AuditEntry.objects.get(action="offboarding.decided")
+    assert (entry.actor, entry.target_id, entry.note) == (
+        "maria",
+        str(case.pk),
+        "Worth another try.",
+    )
+    assert entry.changes["outcome"] == [None, "rejected"]
+
+
 def test_starting_freezes_the_current_health_document(manager, alice_account):
     from signals.scoring import recompute_accounts
     from tests.factories import InteractionFactory

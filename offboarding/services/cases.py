@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import Account
 from accounts.roles import is_manager
 from accounts.vocabulary import AccountStatus
@@ -144,6 +145,14 @@ def decide(*, case: Case, by, outcome: str, reason: str) -> Case:
             status=AccountStatus.ACTIVE, updated_at=now
         )
     case.account.refresh_from_db()
+    audit.record(
+        by=by,
+        action="offboarding.decided",
+        target=case,
+        label=f"offboarding case {case.pk} ({case.account.external_id})",
+        changes={"outcome": [None, outcome], "status": [CaseStatus.AWAITING_DECISION, case.status]},
+        note=reason,
+    )
     return case
 
 
