@@ -20,7 +20,7 @@ from typing import IO, Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import cells
+from . import audit, cells
 from .cells import CellError
 from .models import Account, Contact, Contract, Interaction, text_hash
 from .vocabulary import AccountStatus, Channel, Direction, Kind
@@ -333,6 +333,14 @@ def _write_accounts(source, report: ImportReport) -> None:
                 report.accounts_created += 1
             else:
                 changed = [k for k, v in fields.items() if getattr(account, k) != v]
+                if "owner" in changed:
+                    audit.record(
+                        by=None,
+                        action="account.owner_changed",
+                        target=account,
+                        changes={"owner": [_username(account.owner), fields["owner"].username]},
+                        note="import_accounts",
+                    )
                 if changed:
                     for k in changed:
                         setattr(account, k, fields[k])
@@ -360,6 +368,10 @@ def _write_accounts(source, report: ImportReport) -> None:
     from .services import accounts_changed
 
     accounts_changed(account_ids=report.touched_account_ids)
+
+
+def _username(user) -> str | None:
+    return user.get_username() if user else None
 
 
 def _upsert_contract(account: Account, start, terms: dict) -> bool:

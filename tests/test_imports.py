@@ -249,3 +249,16 @@ def test_a_file_object_is_read_twice_without_being_closed(db):
     report = import_interactions(source=stream)
     assert report.ok and report.created == 5
     assert not stream.closed
+
+
+def test_an_owner_change_by_import_is_audited(tmp_path, alice_user):
+    from accounts.models import AuditEntry
+
+    UserFactory(username="bob", role="account_manager")
+    call_command("import_accounts", str(_write(tmp_path, "a.csv", ACCOUNTS)))
+    moved = ACCOUNTS.replace(
+        "ACME-001,Acme Corp,enterprise,alice", "ACME-001,Acme Corp,enterprise,bob"
+    )
+    call_command("import_accounts", str(_write(tmp_path, "b.csv", moved)))
+    entry = AuditEntry.objects.get(action="account.owner_changed")
+    assert entry.changes == {"owner": ["alice", "bob"]} and entry.note == "import_accounts"
