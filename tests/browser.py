@@ -187,6 +187,13 @@ def _require_chromium() -> None:
         unavailable(f"{CHROMIUM} is missing (scripts/install-chromium.sh installs it)")
 
 
+# One Playwright and one browser per process. Each browser test module imports the
+# ``chromium`` fixture, and pytest makes a separate session fixture of every import; a
+# second ``sync_playwright().start()`` while the first one's loop runs would fail, so
+# the instances share this and the last one to finish closes it.
+_SHARED: dict = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator:
     _require_chromium()
@@ -194,16 +201,23 @@ def chromium() -> Iterator:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - listed in requirements-dev
         unavailable("playwright is not installed")
-    # Playwright's sync API runs an event loop in this thread; Django would refuse
-    # database access from the test body without this.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
-    yield browser
-    browser.close()
-    playwright.stop()
+    if not _SHARED["users"]:
+        # Playwright's sync API runs an event loop in this thread; Django would refuse
+        # database access from the test body without this.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED.pop("browser").close()
+            _SHARED.pop("playwright").stop()
 
 
 @pytest.fixture
