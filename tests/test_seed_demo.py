@@ -22,11 +22,12 @@ from accounts.demo.behaviours import (
 from accounts.demo.customer_phrases import INBOUND
 from accounts.demo.generator import generate_portfolio
 from accounts.demo.vendor_phrases import OUTBOUND
-from accounts.demo.writer import DEMO_USERS, seed_demo
+from accounts.demo.writer import DEMO_RULES, DEMO_USERS, seed_demo
 from accounts.models import Account, Contact, Contract, Interaction, SeededBehaviour
 from accounts.roles import role_of
 from accounts.vocabulary import AccountStatus, Channel, Direction, Kind
 from signals.catalogue import CATALOGUE
+from signals.models import ThresholdRule
 from signals.text import analyse_text, cue_labels
 from tests.factories import AccountFactory, InteractionFactory
 
@@ -41,6 +42,7 @@ def _snapshot() -> dict[str, object]:
         "contracts": Contract.objects.filter(account__in=demo).count(),
         "interactions": Interaction.objects.filter(account__in=demo).count(),
         "behaviours": SeededBehaviour.objects.filter(account__in=demo).count(),
+        "rules": sorted(ThresholdRule.objects.values_list("name", flat=True)),
         "texts": list(
             Interaction.objects.filter(account__in=demo)
             .order_by("account__external_id", "occurred_at", "direction", "kind", "text_hash")
@@ -60,6 +62,7 @@ def test_seeding_twice_with_the_same_seed_leaves_the_same_data():
     second = _snapshot()
 
     assert first["interactions"] > 30 * 50
+    assert len(first["rules"]) == len(DEMO_RULES)  # the inbox has rules to fire
     assert first == second
 
 

@@ -70,9 +70,34 @@ def seed_demo(*, accounts: int = 200, seed: int = 42, today: dt.date | None = No
     with transaction.atomic():
         users = ensure_demo_users()
         summary = _store(portfolio, users)
+        ensure_demo_rules(by=users["admin"])
     summary.seconds = round(time.monotonic() - started, 2)
     summary.users = [(username, password, role) for username, password, role in DEMO_USERS]
     return summary
+
+
+#: Threshold rules a new demo starts with, so the triage inbox has something to show.
+#: Created once (by name); an admin may edit or disable them like any other rule.
+DEMO_RULES = (
+    ("Critical health", "health", "lt", 35.0, "critical"),
+    ("We are the problem", "vendor_side", "gte", 60.0, "warning"),
+    ("Customer friction is high", "customer_side", "gte", 75.0, "warning"),
+    ("Gone quiet", "ghost", "gte", 60.0, "warning"),
+    ("Likely to churn", "churn_probability", "gte", 0.5, "critical"),
+    ("Detractors", "nps", "lt", -30.0, "info"),
+)
+
+
+def ensure_demo_rules(*, by) -> None:
+    from signals.models import ThresholdRule
+    from signals.thresholds import create_rule
+
+    existing = set(ThresholdRule.objects.values_list("name", flat=True))
+    for name, measure, operator, value, severity in DEMO_RULES:
+        if name not in existing:
+            create_rule(
+                by=by, name=name, measure=measure, operator=operator, value=value, severity=severity
+            )
 
 
 def ensure_demo_users() -> dict[str, object]:
