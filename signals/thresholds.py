@@ -109,6 +109,9 @@ def measure_value(components: Mapping[str, float | None], measure: str) -> float
 
 
 def rule_applies(rule: ThresholdRule, account: Account) -> bool:
+    # A churned customer is gone: alerting on it is noise, and its open alerts resolve.
+    if account.status == AccountStatus.CHURNED:
+        return False
     return not rule.segment or rule.segment == account.segment
 
 
@@ -306,7 +309,9 @@ def preview_rule(
     matches (the rule would have fired the first time it saw that account).
     """
     now = now or timezone.now()
-    accounts = Account.objects.exclude(status__in=NOT_EVALUATED)
+    accounts = Account.objects.exclude(status__in=NOT_EVALUATED).exclude(
+        status=AccountStatus.CHURNED
+    )
     if segment:
         accounts = accounts.filter(segment=segment)
     current = (

@@ -61,6 +61,19 @@ def test_a_rule_matching_one_account_opens_exactly_one_alert_across_repeated_eva
     ]
 
 
+def test_a_churned_account_raises_no_alert_and_its_open_alerts_resolve():
+    rule = make_rule()
+    account = AccountFactory()
+    add_snapshot(account, health=35.0)
+    evaluate_accounts(account_ids=[account.pk])
+    assert Alert.objects.get(rule=rule).status == "open"
+    account.status, account.churned_at = AccountStatus.CHURNED, dt.date(2026, 6, 1)
+    account.save()
+    evaluate_accounts(account_ids=[account.pk])
+    assert Alert.objects.get(rule=rule).status == "resolved"
+    assert preview_rule(measure="health", operator="lt", value=50, days=30).matching_now == []
+
+
 def test_a_rule_matching_every_account_opens_one_alert_per_account():
     make_rule(measure="health", operator="lte", value=100.0)
     accounts = [AccountFactory() for _ in range(4)]

@@ -80,11 +80,10 @@ def seed_demo(*, accounts: int = 200, seed: int = 42, today: dt.date | None = No
 #: Created once (by name); an admin may edit or disable them like any other rule.
 DEMO_RULES = (
     ("Critical health", "health", "lt", 35.0, "critical"),
-    ("We are the problem", "vendor_side", "gte", 60.0, "warning"),
-    ("Customer friction is high", "customer_side", "gte", 75.0, "warning"),
+    ("We are the problem", "vendor_side", "gte", 65.0, "warning"),
+    ("Customer friction is severe", "customer_side", "gte", 85.0, "warning"),
     ("Gone quiet", "ghost", "gte", 60.0, "warning"),
-    ("Likely to churn", "churn_probability", "gte", 0.5, "critical"),
-    ("Detractors", "nps", "lt", -30.0, "info"),
+    ("Likely to churn", "churn_probability", "gte", 0.6, "critical"),
 )
 
 
