@@ -5,9 +5,12 @@ code runs inline and nothing is fetched from a CDN.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import plotly.graph_objects as go
 
@@ -35,11 +38,31 @@ FONT = {
 }
 
 
-def figure_json(fig: go.Figure) -> dict:
-    """The figure as plain JSON data (for ``json_script``)."""
-    import json
-
+def figure_json(fig: go.Figure | dict) -> dict:
+    """The figure as plain JSON data (for ``json_script``); a figure built as plain data
+    already (the per-account charts below) passes through."""
+    if isinstance(fig, dict):
+        return fig
     return json.loads(fig.to_json())
+
+
+def _filled(shell: dict, traces: list[dict]) -> dict:
+    """A figure from a cached shell (rendered once by plotly, arrays empty) and its
+    traces' arrays. Plotly validates every element of every array it is given: at
+    10,000 accounts that was most of a portfolio request, for JSON it passes through
+    unchanged."""
+    return {"data": traces, "layout": copy.deepcopy(shell["layout"])}
+
+
+def _trace(shell_trace: dict, **arrays: list) -> dict:
+    trace = copy.deepcopy(shell_trace)
+    for path, values in arrays.items():
+        target = trace
+        *parents, leaf = path.split("__")
+        for parent in parents:
+            target = target[parent]
+        target[leaf] = values
+    return trace
 
 
 def _layout(fig: go.Figure, *, height: int, **extra) -> go.Figure:
@@ -68,33 +91,52 @@ class MapPoint:
     health: float
 
 
-def two_sided_map(points: Sequence[MapPoint]) -> go.Figure:
+def two_sided_map(points: Sequence[MapPoint]) -> dict:
     """Customer-side friction (x) against vendor-side friction (y): "is it them or is it us?".
 
     One dot per account, area proportional to annual value, coloured by band. The
     quadrant split sits at 50 on both axes, where a side's friction becomes serious.
+    Returned as the figure's JSON data (see ``_filled``).
     """
-    fig = go.Figure()
+    shell = _two_sided_map_shell()
     largest = max((p.annual_value for p in points), default=0.0) or 1.0
-    for band, colour in BAND_COLOURS.items():
+    traces = []
+    for band in BAND_COLOURS:
         mine = [p for p in points if p.band == band]
         if not mine:
             continue
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                shell["data"][list(BAND_COLOURS).index(band)],
                 x=[p.customer_side for p in mine],
                 y=[p.vendor_side for p in mine],
-                mode="markers",
-                name=BAND_LABELS[band],
                 text=[p.name for p in mine],
                 customdata=[[p.url, p.health, p.annual_value] for p in mine],
+                marker__size=[max(7.0, 34.0 * (p.annual_value / largest) ** 0.5) for p in mine],
+            )
+        )
+    return _filled(shell, traces)
+
+
+@cache
+def _two_sided_map_shell() -> dict:
+    fig = go.Figure()
+    for band, colour in BAND_COLOURS.items():
+        fig.add_trace(
+            go.Scatter(
+                x=[],
+                y=[],
+                mode="markers",
+                name=BAND_LABELS[band],
+                text=[],
+                customdata=[],
                 hovertemplate=(
                     "<b>%{text}</b><br>customer side %{x:.0f} · vendor side %{y:.0f}"
                     "<br>health %{customdata[1]:.0f} · %{customdata[2]:,.0f}/yr<extra></extra>"
                 ),
                 marker={
                     "color": colour,
-                    "size": [max(7.0, 34.0 * (p.annual_value / largest) ** 0.5) for p in mine],
+                    "size": [],
                     "opacity": 0.78,
                     "line": {"color": "#ffffff", "width": 1},
                 },
@@ -124,38 +166,60 @@ def two_sided_map(points: Sequence[MapPoint]) -> go.Figure:
     )
     fig.update_xaxes(range=[-3, 103], zeroline=False)
     fig.update_yaxes(range=[-3, 103], zeroline=False)
-    return fig
+    return figure_json(fig)
 
 
-def health_distribution(values: Iterable[tuple[float, str]]) -> go.Figure:
-    """Histogram of health in 10-point bins, stacked by band."""
+def health_distribution(values: Iterable[tuple[float, str]]) -> dict:
+    """Histogram of health in 10-point bins, stacked by band (as JSON data)."""
     rows = list(values)
-    fig = go.Figure()
-    for band, colour in BAND_COLOURS.items():
+    shell = _health_distribution_shell()
+    traces = []
+    for index, band in enumerate(BAND_COLOURS):
         xs = [h for h, b in rows if b == band]
         if xs:
-            fig.add_trace(
-                go.Histogram(
-                    x=xs,
-                    name=BAND_LABELS[band],
-                    marker_color=colour,
-                    xbins={"start": 0, "end": 100, "size": 10},
-                    hovertemplate="health %{x}<br>%{y} accounts<extra></extra>",
-                )
+            traces.append(_trace(shell["data"][index], x=xs))
+    return _filled(shell, traces)
+
+
+@cache
+def _health_distribution_shell() -> dict:
+    fig = go.Figure()
+    for band, colour in BAND_COLOURS.items():
+        fig.add_trace(
+            go.Histogram(
+                x=[],
+                name=BAND_LABELS[band],
+                marker_color=colour,
+                xbins={"start": 0, "end": 100, "size": 10},
+                hovertemplate="health %{x}<br>%{y} accounts<extra></extra>",
             )
+        )
     _layout(fig, height=240, barmode="stack", showlegend=False, bargap=0.08)
     fig.update_xaxes(range=[0, 100], title="health")
     fig.update_yaxes(title="accounts")
-    return fig
+    return figure_json(fig)
 
 
-def portfolio_trend(weeks: Sequence[tuple[dt.date, float, int]]) -> go.Figure:
-    """Mean health per week: ``[(week start, mean health, scores recorded)]``."""
+def portfolio_trend(weeks: Sequence[tuple[dt.date, float, int]]) -> dict:
+    """Mean health per week: ``[(week start, mean health, scores recorded)]`` (as JSON
+    data)."""
+    shell = _portfolio_trend_shell()
+    trace = _trace(
+        shell["data"][0],
+        x=[w.isoformat() for w, _, _ in weeks],
+        y=[round(h, 1) for _, h, _ in weeks],
+        customdata=[n for _, _, n in weeks],
+    )
+    return _filled(shell, [trace])
+
+
+@cache
+def _portfolio_trend_shell() -> dict:
     fig = go.Figure(
         go.Scatter(
-            x=[w.isoformat() for w, _, _ in weeks],
-            y=[round(h, 1) for _, h, _ in weeks],
-            customdata=[n for _, _, n in weeks],
+            x=[],
+            y=[],
+            customdata=[],
             mode="lines+markers",
             line={"color": ACCENT, "width": 2},
             marker={"size": 5},
@@ -165,10 +229,17 @@ def portfolio_trend(weeks: Sequence[tuple[dt.date, float, int]]) -> go.Figure:
     )
     _layout(fig, height=240, showlegend=False)
     fig.update_yaxes(range=[0, 100], title="mean health")
-    return fig
+    return figure_json(fig)
 
 
-def health_gauge(health: float, band: str, previous: float | None) -> go.Figure:
+def health_gauge(health: float, band: str, previous: float | None) -> dict:
+    """The gauge's JSON data; few distinct gauges exist (health and its delta to one
+    decimal), so each is drawn by plotly once per process."""
+    return copy.deepcopy(_health_gauge(round(health, 1), band, previous))
+
+
+@lru_cache(maxsize=4096)
+def _health_gauge(health: float, band: str, previous: float | None) -> dict:
     fig = go.Figure(
         go.Indicator(
             mode="gauge+number+delta" if previous is not None else "gauge+number",
@@ -191,23 +262,36 @@ def health_gauge(health: float, band: str, previous: float | None) -> go.Figure:
     )
     _layout(fig, height=190)
     fig.update_layout(margin={"l": 24, "r": 24, "t": 24, "b": 8})
-    return fig
+    return figure_json(fig)
 
 
-def health_history(history: Sequence[Mapping]) -> go.Figure:
+HISTORY_LINES = (
+    ("health", "health", ACCENT, "solid"),
+    ("customer_side", "customer side (them)", "#e06a1b", "dot"),
+    ("vendor_side", "vendor side (us)", VENDOR, "dot"),
+)
+
+
+def health_history(history: Sequence[Mapping]) -> dict:
     """Health and both sides over time; ``history`` rows have computed_at, health,
-    customer_side and vendor_side."""
+    customer_side and vendor_side (as JSON data)."""
+    shell = _health_history_shell()
     xs = [row["computed_at"].isoformat() for row in history]
+    traces = [
+        _trace(shell["data"][index], x=list(xs), y=[row[key] for row in history])
+        for index, (key, _, _, _) in enumerate(HISTORY_LINES)
+    ]
+    return _filled(shell, traces)
+
+
+@cache
+def _health_history_shell() -> dict:
     fig = go.Figure()
-    for key, name, colour, dash in (
-        ("health", "health", ACCENT, "solid"),
-        ("customer_side", "customer side (them)", "#e06a1b", "dot"),
-        ("vendor_side", "vendor side (us)", VENDOR, "dot"),
-    ):
+    for key, name, colour, dash in HISTORY_LINES:
         fig.add_trace(
             go.Scatter(
-                x=xs,
-                y=[row[key] for row in history],
+                x=[],
+                y=[],
                 name=name,
                 mode="lines+markers",
                 line={"color": colour, "width": 2 if key == "health" else 1.5, "dash": dash},
@@ -217,7 +301,7 @@ def health_history(history: Sequence[Mapping]) -> go.Figure:
         )
     _layout(fig, height=240, legend={"orientation": "h", "y": -0.25}, hovermode="x unified")
     fig.update_yaxes(range=[0, 100])
-    return fig
+    return figure_json(fig)
 
 
 def root_causes(counts: Sequence[tuple[str, int]]) -> go.Figure:

@@ -49,6 +49,11 @@ def _setup(url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_health.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    # The incremental bench posts through Django's test client (host "testserver",
+    # plain HTTP) in this process, as the gunicorn of the pages bench is served.
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
     import django
     from django.core.management import call_command
 
@@ -75,7 +80,8 @@ def run(names: list[str], *, quick: bool, database_url: str, options: argparse.N
     if "recompute" in names:
         sizes = [(40, 2_000), (80, 4_000)] if quick else [(options.accounts, options.interactions)]
         if not quick and options.growth:
-            sizes.append((options.accounts * 10, options.interactions * 10))
+            factor = options.growth_factor
+            sizes.append((options.accounts * factor, options.interactions * factor))
         figures["recompute"] = suites.bench_recompute(sizes=sizes)
     if "incremental" in names:
         figures["incremental"] = suites.bench_incremental(
@@ -105,7 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--interactions", type=int, default=1_000_000)
-    parser.add_argument("--growth", action="store_true", help="also run at 10x the size")
+    parser.add_argument("--growth", action="store_true", help="also run at a larger size")
+    parser.add_argument(
+        "--growth-factor", type=int, default=10, help="the larger size, as a multiple (10)"
+    )
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--page-accounts", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=8)

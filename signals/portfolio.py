@@ -9,6 +9,7 @@ one-account recompute gives the same numbers as the portfolio run.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from accounts.models import Account, Interaction
 from accounts.vocabulary import AccountStatus, Kind
 from signals import churn_store
-from signals.detectors import run_detectors
+from signals.detectors import DetectorResult, run_detectors
 from signals.features import Features, build_features
 from signals.health import Metrics, sides
 from signals.models import ChurnModelState, ClvModelState, HealthWeights
@@ -57,11 +58,16 @@ def load_models() -> PortfolioModels:
     )
 
 
-def side_frame(features: Features, weights: HealthWeights) -> pd.DataFrame:
-    """Both sides' friction per account (detectors run per account, vectorised below)."""
-    rows = {}
-    for f in features.accounts():
-        rows[f.account_id] = sides(run_detectors(f), weights)
+def side_frame(
+    features: Features,
+    weights: HealthWeights,
+    results: Mapping[int, Mapping[str, DetectorResult]] | None = None,
+) -> pd.DataFrame:
+    """Both sides' friction per account (detectors run per account, vectorised below).
+    ``results``: the chunk's detector results when the caller already has them."""
+    if results is None:
+        results = {f.account_id: run_detectors(f) for f in features.accounts()}
+    rows = {account_id: sides(found, weights) for account_id, found in results.items()}
     return pd.DataFrame.from_dict(rows, orient="index", columns=["customer_side", "vendor_side"])
 
 
@@ -138,16 +144,19 @@ def metrics_for(
     clv, clv_note = clv_values(features, models.clv)
     frame = features.frame
     out: dict[int, Metrics] = {}
+    # Plain dicts: per-account ``.at``/``.get`` on pandas objects dominate otherwise.
+    nps_of, csat_of = frame["nps"].to_dict(), frame["csat"].to_dict()
+    churn_of, clv_of = churn.to_dict(), clv.to_dict()
     for account_id in frame.index:
-        nps, csat = frame.at[account_id, "nps"], frame.at[account_id, "csat"]
-        value = clv.get(account_id, math.nan)
+        nps, csat = nps_of[account_id], csat_of[account_id]
+        value = clv_of.get(account_id, math.nan)
         notes = [churn_note]
         if clv_note and (math.isnan(value) or not clv_note.endswith("without payments")):
             notes.append(clv_note)
         out[int(account_id)] = Metrics(
             nps=None if math.isnan(nps) else round(float(nps), 1),
             csat=None if math.isnan(csat) else round(float(csat), 2),
-            churn_probability=round(float(churn[account_id]), 4),
+            churn_probability=round(float(churn_of[account_id]), 4),
             clv=None if math.isnan(value) else round(float(value), 2),
             notes=notes,
         )

@@ -108,14 +108,17 @@ def score_accounts(
     Pure computation on the chunk's features: no writes.
     """
     features = build_features(list(accounts), as_of=scoring_moments(accounts, as_of))
-    side = side_frame(features, weights)
+    # Detectors run once per account; both sides (for the churn model) and the
+    # document are built from the same results.
+    results = {a: run_detectors(features.account(a)) for a in sorted(accounts)}
+    side = side_frame(features, weights, results)
     metrics = metrics_for(features, side, models)
     stamp = _stamp(as_of)
     return {
         account_id: build_document(
             external_id=accounts[account_id],
             computed_at=stamp,
-            results=run_detectors(features.account(account_id)),
+            results=results[account_id],
             metrics=metrics[account_id],
             weights=weights,
         )

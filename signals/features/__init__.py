@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -38,17 +38,25 @@ class Features:
     interactions: pd.DataFrame
     as_of: pd.Series
     windows: tuple[int, ...]
+    _row_cache: dict[int, dict[str, object]] | None = field(default=None, repr=False)
 
     def account(self, account_id: int) -> AccountFeatures:
         return AccountFeatures(
             account_id=account_id,
-            values=self.frame.loc[account_id].to_dict(),
+            values=self._rows()[account_id],
             evidence={name: ids.get(account_id, []) for name, ids in self.evidence.items()},
             windows=self.windows,
         )
 
     def accounts(self) -> list[AccountFeatures]:
         return [self.account(int(a)) for a in self.frame.index]
+
+    def _rows(self) -> dict[int, dict[str, object]]:
+        # One conversion per chunk: ``frame.loc[account]`` per account costs more than
+        # every detector together.
+        if self._row_cache is None:
+            self._row_cache = self.frame.to_dict("index")
+        return self._row_cache
 
 
 @dataclass

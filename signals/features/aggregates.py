@@ -50,6 +50,9 @@ class Aggregator:
         self.longest = self.windows[0]
         self.columns: dict[str, pd.Series] = {}
         self.evidence: dict[str, dict[int, list[int]]] = {}
+        # What ``count`` needs of each row; the frame arrives sorted by account, time, id.
+        self._narrow = df[["account_id", "occurred_at", "id"]]
+        self._windows: dict[int, pd.Series] = {}
 
     # --- primitives -----------------------------------------------------------------
 
@@ -57,7 +60,9 @@ class Aggregator:
         return (self.df["cue_flags"] & int(flag)) != 0
 
     def in_window(self, days: int) -> pd.Series:
-        return self.df["age_days"] < days
+        if days not in self._windows:
+            self._windows[days] = self.df["age_days"] < days
+        return self._windows[days]
 
     def name(self, base: str, days: int) -> str:
         return base if days == self.longest else f"{base}_{days}d"
@@ -68,26 +73,33 @@ class Aggregator:
     def put_nan(self, name: str, values: pd.Series) -> None:
         self.columns[name] = values.reindex(self.index).astype(float)
 
-    def ids(self, name: str, rows: pd.DataFrame, id_col: str = "id") -> None:
+    def ids(
+        self, name: str, rows: pd.DataFrame, id_col: str = "id", *, presorted: bool = False
+    ) -> None:
         """Keep the most recent ids of ``rows`` per account as the evidence of ``name``."""
         if rows.empty:
             self.evidence[name] = {}
             return
-        recent = (
-            rows.sort_values(["account_id", "occurred_at", id_col])
-            .groupby("account_id")
-            .tail(MAX_EVIDENCE_IDS)
-        )
-        grouped = recent.groupby("account_id")[id_col].agg(lambda s: [int(v) for v in s])
-        self.evidence[name] = grouped.to_dict()
+        if not presorted:
+            rows = rows.sort_values(["account_id", "occurred_at", id_col])
+        recent = rows.groupby("account_id").tail(MAX_EVIDENCE_IDS)
+        # Rows are in account order: slice one flat list at the account boundaries
+        # (a per-group Python callback is the slow part of a groupby).
+        accounts = recent["account_id"].to_numpy()
+        values = recent[id_col].to_numpy().astype("int64").tolist()
+        starts = np.flatnonzero(np.r_[True, accounts[1:] != accounts[:-1]])
+        ends = [*starts[1:].tolist(), len(values)]
+        self.evidence[name] = {
+            int(accounts[s]): values[s:e] for s, e in zip(starts.tolist(), ends, strict=True)
+        }
 
     def count(self, base: str, mask: pd.Series) -> None:
         """``base`` (and its shorter-window variants): rows matching ``mask`` per account."""
         for days in self.windows:
-            rows = self.df.loc[mask & self.in_window(days)]
+            rows = self._narrow.loc[mask & self.in_window(days)]
             name = self.name(base, days)
             self.put(name, rows.groupby("account_id").size())
-            self.ids(name, rows)
+            self.ids(name, rows, presorted=True)
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.columns, index=self.index)
@@ -124,6 +136,7 @@ def compute(agg: Aggregator) -> None:
         "praise": inbound & ((kind == Kind.PRAISE) | cue(Cue.PRAISE)),
         "changed_requirements": said_in & cue(Cue.CHANGED_REQUIREMENTS),
         "unreasonable_demands": said_in & cue(Cue.UNREASONABLE_DEMAND),
+        "unrealistic_expectations": said_in & cue(Cue.UNREALISTIC_EXPECTATION),
         "refusals": said_in & cue(Cue.REFUSAL_TO_LISTEN),
         "inflexible": said_in & cue(Cue.INFLEXIBLE),
         "hard_bargaining": said_in & negotiation & (cue(Cue.INFLEXIBLE) | cue(Cue.THREAT_TO_LEAVE)),

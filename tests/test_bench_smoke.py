@@ -1,0 +1,112 @@
+"""The benchmarks run at tiny sizes and report every figure (a smoke test: no timing
+assertions — BENCHMARKS.md holds the real runs).
+
+Recompute and import run on any database. Incremental and pages need a real broker,
+a worker and a database the subprocesses can see: PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.vocabulary import Role
+from bench.__main__ import run
+from tests.services import database_url_for_subprocess, require_postgres, require_redis
+
+RECOMPUTE_RUN_FIELDS = {
+    "accounts",
+    "interactions",
+    "seconds",
+    "floor_seconds",
+    "ratio",
+    "peak_rss_mb",
+    "floor_peak_rss_mb",
+    "model_fit_seconds",
+    "chunk_size",
+    "processed",
+    "changed",
+    "alerts_opened",
+}
+LATENCY_FIELDS = {"p50", "p95", "n"}
+
+
+def _options() -> argparse.Namespace:
+    return argparse.Namespace(
+        accounts=40,
+        interactions=2_000,
+        growth=False,
+        growth_factor=10,
+        trials=5,
+        page_accounts=30,
+        clients=2,
+        requests=4,
+        rows=500,
+    )
+
+
+def _bench(name: str, database_url: str = "") -> dict:
+    figures = run([name], quick=True, database_url=database_url, options=_options())
+    assert set(figures) == {"machine", "quick", name}
+    assert set(figures["machine"]) == {"cpus", "python", "database", "broker"}
+    return figures[name]
+
+
+@pytest.fixture
+def roles(db):
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recompute_bench_reports_both_sizes_and_their_growth():
+    figures = _bench("recompute")
+    assert len(figures["runs"]) == 2
+    for size in figures["runs"]:
+        assert set(size) >= RECOMPUTE_RUN_FIELDS
+        assert size["processed"] == size["accounts"]
+        assert size["seconds"] > 0 and size["floor_seconds"] > 0
+    assert {"growth", "size_growth"} <= set(figures)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_bench_reports_the_import_against_copy_plus_text_analysis():
+    figures = _bench("import")
+    assert {
+        "rows",
+        "seconds",
+        "floor_seconds",
+        "floor_copy_seconds",
+        "floor_text_analysis_seconds",
+        "ratio",
+        "peak_rss_mb",
+        "rows_per_second",
+    } <= set(figures)
+    assert figures["rows"] == 500
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_incremental_bench_times_save_to_snapshot_against_a_noop_task(roles):
+    require_postgres()
+    require_redis()
+    figures = _bench("incremental", database_url_for_subprocess())
+    assert {"trials", "save_to_snapshot", "noop_round_trip", "p95_ratio"} <= set(figures)
+    assert set(figures["save_to_snapshot"]) >= LATENCY_FIELDS
+    assert figures["save_to_snapshot"]["n"] == figures["noop_round_trip"]["n"] == 5
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_pages_bench_loads_every_page_against_healthz(roles):
+    require_postgres()
+    require_redis()
+    figures = _bench("pages", database_url_for_subprocess())
+    assert {"accounts", "clients", "requests_per_client"} <= set(figures)
+    for page in ("healthz", "portfolio", "account_detail", "alerts"):
+        assert LATENCY_FIELDS | {"errors", "first_errors"} <= set(figures[page])
+        assert figures[page]["errors"] == 0, figures[page]["first_errors"]
+    for page in ("portfolio", "account_detail", "alerts"):
+        assert "p95_ratio" in figures[page]
