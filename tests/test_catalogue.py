@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from signals.catalogue import (
     CATALOGUE,
     KEYS_BY_GROUP,
@@ -12,7 +14,8 @@ from signals.catalogue import (
     is_valid_measure,
 )
 
-SEEDS = Path("/work/shared/seeds")
+# The source articles sit beside the checkout (../shared/seeds), as on CI.
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
 
 def test_the_catalogue_holds_nine_nine_eight_and_eight_keys():
@@ -57,7 +60,7 @@ def test_entry_returns_the_entry_and_rejects_unknown_keys():
 
 def test_no_text_is_copied_from_the_source_articles():
     if not SEEDS.exists():
-        return
+        pytest.skip(f"the source articles are not at {SEEDS}")
     corpus = " ".join(p.read_text(errors="ignore").lower() for p in SEEDS.glob("*.txt"))
     corpus = re.sub(r"\s+", " ", corpus)
     for e in CATALOGUE.values():
