@@ -358,6 +358,15 @@ def bench_pages(
         _full_recompute()
     cookie = _session_cookie("bench-manager", group="manager")
     external_ids = list(Account.objects.order_by("?").values_list("external_id", flat=True)[:200])
+    # Production settings serve hashed static names from the manifest, as a deployment
+    # would after collectstatic.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=subprocess_env(database_url),
+        check=True,
+        timeout=300,
+    )
     port = _free_port()
     cmd = [
         sys.executable,
