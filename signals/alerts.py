@@ -11,7 +11,7 @@ so an event and its messages exist together or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +128,45 @@ def _event(
     )
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A rule that matched an account's current snapshot with no unresolved alert."""
+
+    account: Account
+    rule: ThresholdRule
+    snapshot: HealthSnapshot
+    value: float | None
+
+
+def _new_alert(opening: Opening, now: dt.datetime) -> Alert:
+    rule, snapshot = opening.rule, opening.snapshot
+    return Alert(
+        account=opening.account,
+        rule=rule,
+        measure=rule.measure,
+        value=opening.value,
+        severity=rule.severity,
+        status=AlertStatus.OPEN,
+        opened_at=now,
+        snapshot=snapshot,
+        value_at_risk=opening.account.annual_value,
+        recommendations=recommendations_for(
+            measure=rule.measure, components=snapshot.components or {}
+        ),
+    )
+
+
+def _opening_event(alert: Alert, opening: Opening, now: dt.datetime) -> AlertEvent:
+    return AlertEvent(
+        alert=alert,
+        at=now,
+        by=None,
+        from_status="",
+        to_status=AlertStatus.OPEN,
+        note=f"{opening.rule.name}: {condition_text(opening.rule)} (value {_fmt(opening.value)})",
+    )
+
+
 @transaction.atomic
 def open_alert(
     *,
@@ -140,36 +179,48 @@ def open_alert(
     """Open an alert for (account, rule) on ``snapshot``; None when an unresolved one
     exists already (a concurrent evaluation won: the partial unique constraint refused
     our insert inside a savepoint, so the surrounding transaction goes on)."""
-    from signals.notifications import queue_alert_opened
-
+    opening = Opening(account=account, rule=rule, snapshot=snapshot, value=value)
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(
-                account=account,
-                rule=rule,
-                measure=rule.measure,
-                value=value,
-                severity=rule.severity,
-                status=AlertStatus.OPEN,
-                opened_at=now,
-                snapshot=snapshot,
-                value_at_risk=account.annual_value,
-                recommendations=recommendations_for(
-                    measure=rule.measure, components=snapshot.components or {}
-                ),
-            )
+            alert = _new_alert(opening, now)
+            alert.save(force_insert=True)
     except IntegrityError:
         return None
-    event = _event(
-        alert,
-        by=None,
-        from_status="",
-        to_status=AlertStatus.OPEN,
-        note=f"{rule.name}: {condition_text(rule)} (value {_fmt(value)})",
-        at=now,
+    return _announce([(alert, opening)], now)[0]
+
+
+@transaction.atomic
+def open_alerts(*, openings: Sequence[Opening], now: dt.datetime | None = None) -> list[Opened]:
+    """Open many alerts at once (a chunk's evaluation): one insert for the alerts, one
+    for their events, one for their outbox rows. When a concurrent evaluation opened
+    one of them first, the partial unique constraint refuses the whole insert inside
+    its savepoint and they are opened one by one instead, which skips the taken ones."""
+    if not openings:
+        return []
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            alerts = Alert.objects.bulk_create([_new_alert(o, now) for o in openings])
+    except IntegrityError:
+        opened = (
+            open_alert(account=o.account, rule=o.rule, snapshot=o.snapshot, value=o.value, now=now)
+            for o in openings
+        )
+        return [o for o in opened if o is not None]
+    return _announce(list(zip(alerts, openings, strict=True)), now)
+
+
+def _announce(created: list[tuple[Alert, Opening]], now: dt.datetime) -> list[Opened]:
+    """The opening events of freshly inserted alerts and their outbox rows."""
+    from signals.notifications import queue_alerts_opened
+
+    events = AlertEvent.objects.bulk_create(
+        [_opening_event(alert, opening, now) for alert, opening in created]
     )
-    return Opened(alert=alert, notification_ids=queue_alert_opened(alert=alert, event=event))
+    alerts = [alert for alert, _ in created]
+    ids = queue_alerts_opened(pairs=list(zip(alerts, events, strict=True)))
+    return [Opened(alert=alert, notification_ids=ids[alert.pk]) for alert in alerts]
 
 
 @transaction.atomic

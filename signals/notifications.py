@@ -22,7 +22,7 @@ then sets ``sent_at``. Delivery guarantee, honestly stated:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -63,12 +63,18 @@ def _managers() -> list:
     )
 
 
-def recipients_for(alert: Alert) -> list:
-    """The assignee, else the account owner, else every manager — with an email address."""
+def _direct_recipient(alert: Alert):
+    """The assignee, else the account owner, if they are active with an email address."""
     for person in (alert.assignee, alert.account.owner):
         if person is not None and person.is_active and person.email:
-            return [person]
-    return _managers()
+            return person
+    return None
+
+
+def recipients_for(alert: Alert) -> list:
+    """The assignee, else the account owner, else every manager — with an email address."""
+    person = _direct_recipient(alert)
+    return [person] if person is not None else _managers()
 
 
 def _queue(
@@ -112,16 +118,52 @@ def _alert_lines(alert: Alert) -> list[str]:
 def queue_alert_opened(*, alert: Alert, event: AlertEvent) -> list[int]:
     """Outbox rows for an alert that (re)opened; keyed by the event, so a reopen after a
     snooze notifies again but the same event never twice."""
-    subject = f"[{alert.severity}] {alert.rule.name}: {alert.account.name}"
-    body = "\n".join(["An alert opened.", "", *_alert_lines(alert)])
-    return _queue(
-        kind=Notification.Kind.OPENED,
-        alert=alert,
-        recipients=recipients_for(alert),
-        key=f"opened:{alert.pk}:{event.pk}",
-        subject=subject,
-        body=body,
-    )
+    return queue_alerts_opened(pairs=[(alert, event)])[alert.pk]
+
+
+def queue_alerts_opened(*, pairs: Sequence[tuple[Alert, AlertEvent]]) -> dict[int, list[int]]:
+    """``queue_alert_opened`` for many alerts at once (a chunk's openings): managers are
+    loaded once and the rows inserted together. Returns alert id → outbox row ids."""
+    managers = None
+    planned: list[tuple[Alert, list, str, str, str]] = []
+    for alert, event in pairs:
+        person = _direct_recipient(alert)
+        if person is None and managers is None:
+            managers = _managers()
+        subject = f"[{alert.severity}] {alert.rule.name}: {alert.account.name}"
+        body = "\n".join(["An alert opened.", "", *_alert_lines(alert)])
+        key = f"opened:{alert.pk}:{event.pk}"
+        planned.append((alert, [person] if person else managers, key, subject, body))
+    rows = [
+        Notification(
+            kind=Notification.Kind.OPENED,
+            alert=alert,
+            recipient=person,
+            dedupe_key=key,
+            subject=subject[:200],
+            body=body,
+        )
+        for alert, recipients, key, subject, body in planned
+        for person in recipients
+    ]
+    ids: dict[int, list[int]] = {alert.pk: [] for alert, _event in pairs}
+    try:
+        # Keys name events that were just written, so none can exist yet; should one
+        # (a caller queueing the same event twice), fall back to row-by-row.
+        with transaction.atomic():
+            for row in Notification.objects.bulk_create(rows):
+                ids[row.alert_id].append(row.pk)
+    except IntegrityError:
+        for alert, recipients, key, subject, body in planned:
+            ids[alert.pk] = _queue(
+                kind=Notification.Kind.OPENED,
+                alert=alert,
+                recipients=recipients,
+                key=key,
+                subject=subject,
+                body=body,
+            )
+    return ids
 
 
 # --- sending --------------------------------------------------------------------------

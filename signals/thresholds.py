@@ -239,7 +239,10 @@ def evaluate_accounts(
     if not ids or not rules:
         return outcome
     accounts = {
-        a.pk: a for a in Account.objects.filter(pk__in=ids).exclude(status__in=NOT_EVALUATED)
+        a.pk: a
+        for a in Account.objects.filter(pk__in=ids)
+        .exclude(status__in=NOT_EVALUATED)
+        .select_related("owner")
     }
     tips = {
         s.account_id: s
@@ -259,6 +262,7 @@ def evaluate_accounts(
             snapshot_id__in=[s.pk for s in tips.values()], rule_id__in=rule_ids
         ).values_list("account_id", "rule_id", "snapshot_id")
     )
+    openings = []
     for account_id, snapshot in sorted(tips.items()):
         account = accounts[account_id]
         for rule in rules:
@@ -270,16 +274,17 @@ def evaluate_accounts(
             )
             current = unresolved.get((account_id, rule.pk))
             if hit and current is None:
-                if (account_id, rule.pk, snapshot.pk) in already_fired:
-                    continue
-                opened = alert_actions.open_alert(
-                    account=account, rule=rule, snapshot=snapshot, value=value
-                )
-                if opened is not None:
-                    outcome.opened.append(opened.alert)
-                    outcome.notification_ids.extend(opened.notification_ids)
+                if (account_id, rule.pk, snapshot.pk) not in already_fired:
+                    openings.append(
+                        alert_actions.Opening(
+                            account=account, rule=rule, snapshot=snapshot, value=value
+                        )
+                    )
             elif not hit and current is not None and alert_actions.auto_resolve(alert=current):
                 outcome.resolved += 1
+    for opened in alert_actions.open_alerts(openings=openings):
+        outcome.opened.append(opened.alert)
+        outcome.notification_ids.extend(opened.notification_ids)
     return outcome
 
 

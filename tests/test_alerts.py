@@ -121,3 +121,36 @@ def test_offboarding_resolves_every_open_alert_of_the_account(alice_account, man
     assert count == 2
     assert set(alice_account.alerts.values_list("status", "root_cause")) == {("resolved", "other")}
     assert other.alerts.get().status == "open"
+
+
+def test_a_chunk_opens_its_alerts_together_each_with_its_event_and_outbox_row(am_alice, am_bob):
+    from signals.models import Notification
+
+    rule = make_rule()
+    accounts = [AccountFactory(owner=owner) for owner in (am_alice, am_bob, am_alice)]
+    for account in accounts:
+        add_snapshot(account, health=20.0)
+    outcome = evaluate_accounts(account_ids=[a.pk for a in accounts])
+    assert len(outcome.opened) == 3
+    for account in accounts:
+        opened = Alert.objects.get(account=account, rule=rule)
+        assert [(e.from_status, e.to_status) for e in opened.events.all()] == [("", "open")]
+        outbox = Notification.objects.get(alert=opened)
+        assert outbox.recipient == account.owner and outbox.pk in outcome.notification_ids
+
+
+def test_a_chunk_whose_alert_was_opened_meanwhile_opens_only_the_others(am_alice):
+    """The batch insert is refused whole by the one-open-alert constraint, then each
+    alert is opened on its own: the taken one is skipped, nothing is doubled."""
+    rule = make_rule()
+    taken, fresh = AccountFactory(owner=am_alice), AccountFactory(owner=am_alice)
+    openings = [
+        alerts.Opening(account=a, rule=rule, snapshot=add_snapshot(a, health=20.0), value=20.0)
+        for a in (taken, fresh)
+    ]
+    first = alerts.open_alert(account=taken, rule=rule, snapshot=openings[0].snapshot, value=20.0)
+    opened = alerts.open_alerts(openings=openings)
+    assert [o.alert.account_id for o in opened] == [fresh.pk]
+    assert Alert.objects.filter(rule=rule).count() == 2
+    assert Alert.objects.get(account=taken).pk == first.alert.pk
+    assert Alert.objects.get(account=fresh).events.count() == 1
