@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import (
     Avg,
@@ -29,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 
 from signals.catalogue import CATALOGUE, Group
 from signals.metrics.survey import churn_rate_by_month, csat, nps
@@ -169,10 +171,14 @@ def map_points(qs: QuerySet[Account]) -> list[MapPoint]:
             "current_health__health",
         )
     )
+    # One reverse() for the pattern, not one per dot (10,000 of them cost ~0.2 s);
+    # the id is quoted as reverse() quotes it.
+    marker = "__external_id__"
+    pattern = reverse("account-detail", kwargs={"external_id": marker})
     return [
         MapPoint(
             name=name,
-            url=reverse("account-detail", kwargs={"external_id": external_id}),
+            url=pattern.replace(marker, quote(external_id, safe=RFC3986_SUBDELIMS + "/~:@")),
             customer_side=customer,
             vendor_side=vendor,
             annual_value=float(value or 0),

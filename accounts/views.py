@@ -25,6 +25,7 @@ from .forms import (
     TimelineFilterForm,
 )
 from .models import Account
+from .overview import portfolio_overview
 from .roles import is_manager, sees_all_accounts
 from .services import record_interaction
 
@@ -67,15 +68,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if _is_htmx(request) and request.headers.get("HX-Target") == "portfolio-results":
         context["partial"] = True
         return render(request, "accounts/_portfolio_results.html", context)
-    context.update(
-        summary=pages.portfolio_summary(accounts),
-        map_chart=charts.figure_json(charts.two_sided_map(pages.map_points(accounts))),
-        distribution_chart=charts.figure_json(
-            charts.health_distribution(pages.health_values(accounts))
-        ),
-        trend=(trend := pages.weekly_trend(accounts)),
-        trend_chart=charts.figure_json(charts.portfolio_trend(trend)) if len(trend) > 1 else None,
-    )
+    scope = "all" if sees_all_accounts(request.user) else f"owner:{request.user.pk}"
+    context["overview"] = portfolio_overview(accounts, scope=scope, filters=filters)
     return render(request, "accounts/portfolio.html", context)
 
 

@@ -8,6 +8,17 @@ from rest_framework.test import APIClient
 from tests.factories import AccountFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached pages are keyed by data versions,
+    and rolled-back ids may repeat between tests on SQLite)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def am_alice(db):
     """An account manager who owns some accounts."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -18,6 +19,11 @@ def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def _map_figure(html: str) -> dict:
+    block = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(block.group(1))
 
 
 def _names(response) -> list[str]:
@@ -87,7 +93,7 @@ def test_rows_show_health_trend_both_sides_top_issues_and_open_alerts(am_alice, 
 
 def test_summary_tiles_show_value_at_risk_of_at_risk_and_critical_accounts(am_alice, portfolio):
     response = _client(am_alice).get("/")
-    summary = response.context["summary"]
+    summary = response.context["overview"].summary
     at_risk = {"at_risk", "critical"}
     expected = sum(
         a.annual_value
@@ -104,7 +110,7 @@ def test_the_page_holds_the_two_sided_map_and_the_distribution_as_json_data(am_a
     html = response.content.decode()
     assert '<script id="map-data" type="application/json">' in html
     assert '<script id="distribution-data" type="application/json">' in html
-    figure = response.context["map_chart"]
+    figure = _map_figure(html)
     names = [n for trace in figure["data"] for n in trace["text"]]
     assert sorted(names) == ["Acme", "Calm"]
     annotations = {a["text"] for a in figure["layout"]["annotations"]}
@@ -154,3 +160,37 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_accounts(
     many = _portfolio_queries(client, django_assert_max_num_queries)
     assert many == few, f"{few} queries for 3 accounts, {many} for 33"
     assert few <= 20
+    # Unchanged data: the overview comes from the cache, only the table is queried.
+    cached = _portfolio_queries(client, django_assert_max_num_queries)
+    assert cached < many
+
+
+def test_the_overview_is_rebuilt_as_soon_as_a_score_changes(am_alice, portfolio):
+    client = _client(am_alice)
+    first = client.get("/").context["overview"]
+    assert client.get("/").context["overview"] == first  # served from the cache
+    calm = portfolio["calm"]
+    InteractionFactory(
+        account=calm, kind="complaint", text="This is unacceptable, we are furious and leaving."
+    )
+    recompute_accounts(account_ids=[calm.pk])
+    rebuilt = client.get("/").context["overview"]
+    calm.refresh_from_db()
+    assert rebuilt != first
+    names = [n for trace in _map_figure(rebuilt.map_script)["data"] for n in trace["text"]]
+    assert sorted(names) == ["Acme", "Calm"]
+
+
+def test_the_overview_is_rebuilt_when_an_account_changes(am_alice, portfolio):
+    client = _client(am_alice)
+    before = client.get("/").context["overview"].summary.accounts
+    recorded_account(owner=am_alice, external_id="A-3", name="Newco")
+    assert client.get("/").context["overview"].summary.accounts == before + 1
+
+
+def test_each_owner_and_each_filter_gets_its_own_overview(am_alice, am_bob, manager, portfolio):
+    assert _client(am_alice).get("/").context["overview"].summary.accounts == 2
+    assert _client(am_bob).get("/").context["overview"].summary.accounts == 1
+    everyone = _client(manager)
+    assert everyone.get("/").context["overview"].summary.accounts == 3
+    assert everyone.get("/", {"segment": "enterprise"}).context["overview"].summary.accounts == 1
