@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -126,3 +128,14 @@ def test_non_admins_cannot_change_settings(world):
     assert client.post("/settings/weights/", {"customer_side": 1}).status_code == 403
     assert client.post(f"/settings/thresholds/{world['rule'].pk}/toggle/").status_code == 403
     assert client.post("/settings/thresholds/preview/", {}).status_code == 403
+
+
+def test_the_alerts_badge_counts_only_the_alerts_a_person_may_see(world):
+    def badge(user) -> str:
+        html = _client(user).get("/").content.decode()
+        return re.search(r'<span class="count" aria-label="(\d+) open">', html).group(1)
+
+    users = world["users"]
+    assert badge(users["alice"]) == "1"
+    assert badge(users["bob"]) == "1"
+    assert badge(users["manager"]) == "2"
