@@ -69,7 +69,7 @@ def portfolio_overview(
     key = _key(scope=scope, filters=filters, version=data_version())
     overview = cache.get(key)
     if overview is None:
-        overview = _build(accounts)
+        overview = build_overview(accounts)
         cache.set(key, overview, OVERVIEW_SECONDS)
     return overview
 
@@ -79,7 +79,8 @@ def _script(figure, element_id: str) -> SafeString | str:
     return json_script(data, element_id) if data.get("data") else ""
 
 
-def _build(accounts: QuerySet[Account]) -> Overview:
+def build_overview(accounts: QuerySet[Account]) -> Overview:
+    """The overview from scratch (what a request pays when the data changed)."""
     trend = pages.weekly_trend(accounts)
     return Overview(
         summary=pages.portfolio_summary(accounts),

@@ -104,7 +104,8 @@ def test_pages_bench_loads_every_page_against_healthz(roles):
     require_postgres()
     require_redis()
     figures = _bench("pages", database_url_for_subprocess())
-    assert {"accounts", "clients", "requests_per_client"} <= set(figures)
+    assert {"accounts", "clients", "requests_per_client", "cache"} <= set(figures)
+    assert figures["portfolio_overview_build_seconds"] > 0
     for page in ("healthz", "portfolio", "account_detail", "alerts"):
         assert LATENCY_FIELDS | {"errors", "first_errors"} <= set(figures[page])
         assert figures[page]["errors"] == 0, figures[page]["first_errors"]

@@ -56,6 +56,16 @@ def test_broker_url_makes_tasks_go_through_the_broker():
     assert result.stdout.strip() == "False True"
 
 
+def test_the_cache_is_per_process_by_default_and_redis_with_cache_url():
+    expr = "s.CACHES['default']['BACKEND']"
+    default = _settings_probe({"DJANGO_DEBUG": "1"}, expr)
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+    shared = _settings_probe({"DJANGO_DEBUG": "1", "CACHE_URL": "redis://127.0.0.1:6379/1"}, expr)
+    assert shared.returncode == 0, shared.stderr
+    assert "RedisCache" in shared.stdout
+
+
 def test_secret_key_can_come_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("from-a-file-0123456789\n")
