@@ -50,8 +50,11 @@ class Aggregator:
         self.longest = self.windows[0]
         self.columns: dict[str, pd.Series] = {}
         self.evidence: dict[str, dict[int, list[int]]] = {}
-        # What ``count`` needs of each row; the frame arrives sorted by account, time, id.
-        self._narrow = df[["account_id", "occurred_at", "id"]]
+        # What ``count`` needs of each row, as plain arrays: the frame arrives sorted by
+        # account, time and id, so each account's rows are one run of positions.
+        self._accounts = index.to_numpy().astype("int64")
+        self._codes = np.searchsorted(self._accounts, df["account_id"].to_numpy("int64"))
+        self._ids = df["id"].to_numpy("int64")
         self._windows: dict[int, pd.Series] = {}
 
     # --- primitives -----------------------------------------------------------------
@@ -82,27 +85,45 @@ class Aggregator:
             return
         if not presorted:
             rows = rows.sort_values(["account_id", "occurred_at", id_col])
-        recent = rows.groupby("account_id").tail(MAX_EVIDENCE_IDS)
-        # Rows are in account order: slice one flat list at the account boundaries
-        # (a per-group Python callback is the slow part of a groupby).
-        accounts = recent["account_id"].to_numpy()
-        values = recent[id_col].to_numpy().astype("int64").tolist()
-        starts = np.flatnonzero(np.r_[True, accounts[1:] != accounts[:-1]])
-        ends = [*starts[1:].tolist(), len(values)]
-        self.evidence[name] = {
-            int(accounts[s]): values[s:e] for s, e in zip(starts.tolist(), ends, strict=True)
-        }
+        accounts = rows["account_id"].to_numpy().astype("int64")
+        self.evidence[name] = _recent_ids(accounts, rows[id_col].to_numpy().astype("int64"))
 
     def count(self, base: str, mask: pd.Series) -> None:
-        """``base`` (and its shorter-window variants): rows matching ``mask`` per account."""
+        """``base`` (and its shorter-window variants): rows matching ``mask`` per account.
+
+        Plain numpy over the sorted rows (a bincount and a slice per account): this runs
+        ~90 times per chunk, and pandas' fixed cost per groupby would dominate a small
+        chunk (one account rescored after a write)."""
+        matching = mask.to_numpy(dtype=bool, na_value=False)
         for days in self.windows:
-            rows = self._narrow.loc[mask & self.in_window(days)]
+            selected = np.flatnonzero(matching & self.in_window(days).to_numpy(dtype=bool))
             name = self.name(base, days)
-            self.put(name, rows.groupby("account_id").size())
-            self.ids(name, rows, presorted=True)
+            counts = np.bincount(self._codes[selected], minlength=len(self._accounts))
+            self.columns[name] = pd.Series(counts.astype(float), index=self.index)
+            self.evidence[name] = _recent_ids(
+                self._accounts[self._codes[selected]], self._ids[selected]
+            )
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.columns, index=self.index)
+
+
+def _recent_ids(accounts: np.ndarray, ids: np.ndarray) -> dict[int, list[int]]:
+    """The last ``MAX_EVIDENCE_IDS`` ids of each account's run in rows sorted by
+    account (then time), sliced at the account boundaries rather than grouped: a
+    per-group Python callback is the slow part of a groupby."""
+    if not len(ids):
+        return {}
+    starts = np.flatnonzero(np.r_[True, accounts[1:] != accounts[:-1]])
+    ends = np.r_[starts[1:], len(ids)]
+    first = np.maximum(starts, ends - MAX_EVIDENCE_IDS)
+    values = ids.tolist()
+    return {
+        account: values[s:e]
+        for account, s, e in zip(
+            accounts[starts].tolist(), first.tolist(), ends.tolist(), strict=True
+        )
+    }
 
 
 def compute(agg: Aggregator) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import pandas as pd
-from django.db.models import Count
+from django.db.models import Count, DateTimeField, Func
 
 from accounts.models import Account, Contact, Contract, Interaction
 from accounts.vocabulary import Kind
@@ -50,6 +50,42 @@ CONTRACT_COLUMNS = (
     "early_termination_fee",
     "notice_days",
 )
+
+
+#: Timestamps of the interaction frame (see ``_Moment``).
+MOMENT_COLUMNS = ("occurred_at", "due_at")
+
+
+class _Moment(Func):
+    """A timestamp as whole microseconds since 1970 on PostgreSQL, so a chunk's
+    ~50,000 rows load as integers instead of one Python datetime each (that was a
+    third of building a chunk's features); elsewhere the stored value as it is.
+
+    Typed as the timestamp it stands for: a PostgreSQL datetime field has no
+    converter (the integer passes through), SQLite's turns its text into a datetime.
+    """
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+            **extra_context,
+        )
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    """``_Moment`` values (microseconds, or datetimes) as UTC timestamps."""
+    if pd.api.types.is_numeric_dtype(values):
+        moments = pd.to_datetime(values, unit="us", utc=True)
+    else:
+        moments = pd.to_datetime(values, utc=True)
+    return moments.astype("datetime64[us, UTC]")
 
 
 def as_of_series(account_ids: Sequence[int], as_of: datetime | Mapping[int, datetime]) -> pd.Series:
@@ -105,15 +141,18 @@ def load_interactions(
     # Two disjoint index range scans per account (window; older payments) rather than
     # one OR: PostgreSQL answers the OR by scanning the whole portfolio's window on the
     # time index for every chunk, which makes a full recompute quadratic.
-    chunk = Interaction.objects.filter(account_id__in=account_ids).order_by()
+    chunk = (
+        Interaction.objects.filter(account_id__in=account_ids)
+        .order_by()
+        .annotate(**{f"{c}_raw": _Moment(c) for c in MOMENT_COLUMNS})
+    )
     window = chunk.filter(occurred_at__gt=start, occurred_at__lte=end)
     older_payments = chunk.filter(kind=Kind.PAYMENT, occurred_at__lte=start)
-    rows = window.values_list(*INTERACTION_COLUMNS).union(
-        older_payments.values_list(*INTERACTION_COLUMNS), all=True
-    )
+    selected = [f"{c}_raw" if c in MOMENT_COLUMNS else c for c in INTERACTION_COLUMNS]
+    rows = window.values_list(*selected).union(older_payments.values_list(*selected), all=True)
     frame = pd.DataFrame.from_records(list(rows), columns=list(INTERACTION_COLUMNS))
-    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True)
-    frame["due_at"] = pd.to_datetime(frame["due_at"], utc=True)
+    for column in MOMENT_COLUMNS:
+        frame[column] = _utc(frame[column])
     for column in ("tone", "nps", "csat", "amount", "contact_id", "responds_to_id"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     frame["cue_flags"] = frame["cue_flags"].fillna(0).astype("int64")
