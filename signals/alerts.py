@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import Account
 from accounts.roles import role_of
+from signals.bulk import insert_all
 from signals.catalogue import CATALOGUE, CUSTOMER_KEYS, VENDOR_KEYS
 from signals.models import (
     Alert,
@@ -201,7 +202,7 @@ def open_alerts(*, openings: Sequence[Opening], now: dt.datetime | None = None) 
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            alerts = Alert.objects.bulk_create([_new_alert(o, now) for o in openings])
+            alerts = insert_all([_new_alert(o, now) for o in openings])
     except IntegrityError:
         opened = (
             open_alert(account=o.account, rule=o.rule, snapshot=o.snapshot, value=o.value, now=now)
@@ -215,9 +216,7 @@ def _announce(created: list[tuple[Alert, Opening]], now: dt.datetime) -> list[Op
     """The opening events of freshly inserted alerts and their outbox rows."""
     from signals.notifications import queue_alerts_opened
 
-    events = AlertEvent.objects.bulk_create(
-        [_opening_event(alert, opening, now) for alert, opening in created]
-    )
+    events = insert_all([_opening_event(alert, opening, now) for alert, opening in created])
     alerts = [alert for alert, _ in created]
     ids = queue_alerts_opened(pairs=list(zip(alerts, events, strict=True)))
     return [Opened(alert=alert, notification_ids=ids[alert.pk]) for alert in alerts]

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.vocabulary import Role
+from signals.bulk import insert_all
 from signals.models import (
     Alert,
     AlertEvent,
@@ -151,7 +152,7 @@ def queue_alerts_opened(*, pairs: Sequence[tuple[Alert, AlertEvent]]) -> dict[in
         # Keys name events that were just written, so none can exist yet; should one
         # (a caller queueing the same event twice), fall back to row-by-row.
         with transaction.atomic():
-            for row in Notification.objects.bulk_create(rows):
+            for row in insert_all(rows):
                 ids[row.alert_id].append(row.pk)
     except IntegrityError:
         for alert, recipients, key, subject, body in planned:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.vocabulary import AccountStatus
+from signals.bulk import insert_all
 from signals.catalogue import CATALOGUE, CUSTOMER_KEYS, VENDOR_KEYS
 from signals.detectors import run_detectors
 from signals.features import build_features
@@ -217,7 +218,7 @@ def _append(pending: list[HealthSnapshot]) -> list[HealthSnapshot]:
         return []
     try:
         with transaction.atomic():
-            return HealthSnapshot.objects.bulk_create(pending)
+            return insert_all(pending)
     except IntegrityError:
         log.info("concurrent snapshot append; retrying %d one by one", len(pending))
     written = []

@@ -94,7 +94,7 @@ class Aggregator:
         Plain numpy over the sorted rows (a bincount and a slice per account): this runs
         ~90 times per chunk, and pandas' fixed cost per groupby would dominate a small
         chunk (one account rescored after a write)."""
-        matching = mask.to_numpy(dtype=bool, na_value=False)
+        matching = mask.to_numpy(dtype=bool)
         for days in self.windows:
             selected = np.flatnonzero(matching & self.in_window(days).to_numpy(dtype=bool))
             name = self.name(base, days)
