@@ -8,7 +8,7 @@ table (``frames``) and computes every aggregate with vectorised pandas
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -44,7 +44,7 @@ class Features:
         return AccountFeatures(
             account_id=account_id,
             values=self._rows()[account_id],
-            evidence={name: ids.get(account_id, []) for name, ids in self.evidence.items()},
+            evidence=_AccountEvidence(self.evidence, account_id),
             windows=self.windows,
         )
 
@@ -59,6 +59,25 @@ class Features:
         return self._row_cache
 
 
+class _AccountEvidence(Mapping[str, list[int]]):
+    """One account's view of the chunk's evidence (feature name → ids), read on demand:
+    a detector cites a handful of the ~300 features, so copying them all per account
+    cost more than the lookups."""
+
+    def __init__(self, evidence: Mapping[str, Mapping[int, list[int]]], account_id: int) -> None:
+        self._evidence = evidence
+        self._account_id = account_id
+
+    def __getitem__(self, name: str) -> list[int]:
+        return self._evidence[name].get(self._account_id, [])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._evidence)
+
+    def __len__(self) -> int:
+        return len(self._evidence)
+
+
 @dataclass
 class AccountFeatures:
     """One account's features, as detectors read them.
@@ -70,7 +89,7 @@ class AccountFeatures:
 
     account_id: int
     values: dict[str, object]
-    evidence: dict[str, list[int]]
+    evidence: Mapping[str, list[int]]
     windows: tuple[int, ...] = DEFAULT_WINDOWS
 
     def __getitem__(self, name: str) -> float:
