@@ -1,8 +1,8 @@
 """CSV imports of accounts and interactions (interfaces.md "Import rules").
 
 A file is validated whole before anything is written: the first pass reads it row by
-row and keeps only small sets of keys, so a file of a million rows never sits in
-memory as Python objects. A file with any bad cell writes nothing. The second pass
+row and keeps only the file's accounts in memory; its interaction ids and replies go to
+a scratch SQLite file (``import_index``), so memory does not grow with the file. A file with any bad cell writes nothing. The second pass
 writes in batches inside one transaction; a failure there rolls everything back.
 Re-importing the same file finds every row's identity already present and writes
 nothing new.
@@ -22,6 +22,7 @@ from django.db import transaction
 
 from . import audit, cells
 from .cells import CellError
+from .import_index import FileIdIndex
 from .models import Account, Contact, Contract, Interaction, text_hash
 from .vocabulary import AccountStatus, Channel, Direction, Kind
 
@@ -422,43 +423,40 @@ def import_interactions(*, source, dry_run: bool = False) -> ImportReport:
     """Interactions from CSV. Identity: ``interaction_id`` when given, else (account,
     occurred_at, direction, kind, text hash); rows already present are skipped."""
     report = ImportReport(dry_run=dry_run)
-    file_ids: dict[str, int] = {}
-    responds: dict[str, list[int]] = {}
     account_ids: set[str] = set()
-    try:
-        for row, data in _rows(source, INTERACTION_COLUMNS, INTERACTION_REQUIRED, report):
-            # Duplicates are checked on the raw id, so a row with another bad cell
-            # still claims its id and a later repeat is reported too.
-            raw_id = (data.get("interaction_id") or "").strip()
-            if raw_id in file_ids:
-                report.add_error(row, "interaction_id", raw_id, f"repeats row {file_ids[raw_id]}")
-            elif raw_id:
-                file_ids[raw_id] = row
-            parsed = _parse_interaction_row(report, row, data)
-            if parsed is None:
-                continue
-            account_ids.add(parsed["account_id"])
-            if parsed["responds_to"]:
-                responds.setdefault(parsed["responds_to"], []).append(row)
-    except FileRejected as exc:
-        report.add_error(0, "", "", str(exc))
-    dangling = set(responds) - set(file_ids)
-    if dangling:
-        known = set()
-        for chunk in _batches(iter(sorted(dangling)), 5000):
-            known.update(
+    with FileIdIndex() as file_ids:
+        try:
+            for row, data in _rows(source, INTERACTION_COLUMNS, INTERACTION_REQUIRED, report):
+                # Duplicates are checked on the raw id, so a row with another bad cell
+                # still claims its id and a later repeat is reported too.
+                raw_id = (data.get("interaction_id") or "").strip()
+                first = file_ids.claim(raw_id, row) if raw_id else None
+                if first is not None:
+                    report.add_error(row, "interaction_id", raw_id, f"repeats row {first}")
+                parsed = _parse_interaction_row(report, row, data)
+                if parsed is None:
+                    continue
+                account_ids.add(parsed["account_id"])
+                if parsed["responds_to"]:
+                    file_ids.refer(parsed["responds_to"], row)
+        except FileRejected as exc:
+            report.add_error(0, "", "", str(exc))
+        for chunk in _batches(file_ids.unresolved(), 5000):
+            known = set(
                 Interaction.objects.filter(external_id__in=chunk).values_list(
                     "external_id", flat=True
                 )
             )
-        for missing in sorted(dangling - known):
-            for row in responds[missing]:
-                report.add_error(
-                    row,
-                    "responds_to",
-                    missing,
-                    "names no interaction_id in this file or the database",
-                )
+            for missing in chunk:
+                if missing in known:
+                    continue
+                for row in file_ids.rows_referring_to(missing):
+                    report.add_error(
+                        row,
+                        "responds_to",
+                        missing,
+                        "names no interaction_id in this file or the database",
+                    )
     if not report.ok:
         return report
     if dry_run:

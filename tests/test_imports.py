@@ -262,3 +262,22 @@ def test_an_owner_change_by_import_is_audited(tmp_path, alice_user):
     call_command("import_accounts", str(_write(tmp_path, "b.csv", moved)))
     entry = AuditEntry.objects.get(action="account.owner_changed")
     assert entry.changes == {"owner": ["alice", "bob"]} and entry.note == "import_accounts"
+
+
+def test_the_file_id_index_reports_first_rows_and_unresolved_parents_in_order():
+    from pathlib import Path
+
+    from accounts.import_index import FileIdIndex
+
+    with FileIdIndex() as index:
+        assert index.claim("B", 2) is None
+        assert index.claim("A", 3) is None
+        assert index.claim("B", 7) == 2  # the first definition wins, whatever comes later
+        index.refer("Z", 4)
+        index.refer("A", 5)
+        index.refer("M", 6)
+        index.refer("Z", 8)
+        assert list(index.unresolved()) == ["M", "Z"]
+        assert index.rows_referring_to("Z") == [4, 8]
+        scratch = Path(index._dir.name)
+    assert not scratch.exists()  # the scratch database goes with the import
