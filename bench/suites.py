@@ -373,6 +373,7 @@ def bench_pages(
         timeout=300,
     )
     port = _free_port()
+    # As docker-compose.yml and the Dockerfile serve it: three sync workers.
     cmd = [
         sys.executable,
         "-m",
@@ -382,10 +383,6 @@ def bench_pages(
         f"127.0.0.1:{port}",
         "--workers",
         "3",
-        "--threads",
-        "4",
-        "--worker-class",
-        "gthread",
         "--log-level",
         "warning",
     ]
