@@ -56,6 +56,7 @@ class Aggregator:
         self._codes = np.searchsorted(self._accounts, df["account_id"].to_numpy("int64"))
         self._ids = df["id"].to_numpy("int64")
         self._windows: dict[int, pd.Series] = {}
+        self._window_arrays: dict[int, np.ndarray] = {}
 
     # --- primitives -----------------------------------------------------------------
 
@@ -67,6 +68,11 @@ class Aggregator:
             self._windows[days] = self.df["age_days"] < days
         return self._windows[days]
 
+    def _window_array(self, days: int) -> np.ndarray:
+        if days not in self._window_arrays:
+            self._window_arrays[days] = self.in_window(days).to_numpy(dtype=bool)
+        return self._window_arrays[days]
+
     def name(self, base: str, days: int) -> str:
         return base if days == self.longest else f"{base}_{days}d"
 
@@ -76,15 +82,12 @@ class Aggregator:
     def put_nan(self, name: str, values: pd.Series) -> None:
         self.columns[name] = values.reindex(self.index).astype(float)
 
-    def ids(
-        self, name: str, rows: pd.DataFrame, id_col: str = "id", *, presorted: bool = False
-    ) -> None:
+    def ids(self, name: str, rows: pd.DataFrame, id_col: str = "id") -> None:
         """Keep the most recent ids of ``rows`` per account as the evidence of ``name``."""
         if rows.empty:
             self.evidence[name] = {}
             return
-        if not presorted:
-            rows = rows.sort_values(["account_id", "occurred_at", id_col])
+        rows = rows.sort_values(["account_id", "occurred_at", id_col])
         accounts = rows["account_id"].to_numpy().astype("int64")
         self.evidence[name] = _recent_ids(accounts, rows[id_col].to_numpy().astype("int64"))
 
@@ -96,7 +99,7 @@ class Aggregator:
         chunk (one account rescored after a write)."""
         matching = mask.to_numpy(dtype=bool)
         for days in self.windows:
-            selected = np.flatnonzero(matching & self.in_window(days).to_numpy(dtype=bool))
+            selected = np.flatnonzero(matching & self._window_array(days))
             name = self.name(base, days)
             counts = np.bincount(self._codes[selected], minlength=len(self._accounts))
             self.columns[name] = pd.Series(counts.astype(float), index=self.index)
