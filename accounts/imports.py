@@ -2,8 +2,9 @@
 
 A file is validated whole before anything is written: the first pass reads it row by
 row and keeps only the file's accounts in memory; its interaction ids and replies go to
-a scratch SQLite file (``import_index``), so memory does not grow with the file. A file with any bad cell writes nothing. The second pass
-writes in batches inside one transaction; a failure there rolls everything back.
+a scratch SQLite file (``import_index``), so memory does not grow with the file. A file
+with any bad cell writes nothing. The second pass writes in batches inside one
+transaction; a failure there rolls everything back.
 Re-importing the same file finds every row's identity already present and writes
 nothing new.
 """
