@@ -2,46 +2,68 @@
 
 At 10,000 accounts the tiles and the two charts that draw every account cost hundreds
 of milliseconds and a megabyte of chart JSON, while the data behind them changes only
-when scores or accounts do. So the overview is built once per *data version* and
-visible set, and kept in the cache (``CACHE_URL``: per process by default, Redis in
-the production shape, shared by every web worker).
+when scores or accounts do. So each part is built once per *data version* and visible
+set, and kept in the cache (``CACHE_URL``: per process by default, Redis in the
+production shape, shared by every web worker):
+
+- the page reads the tiles (:func:`portfolio_summary`) and the segment list of its
+  filter form (:func:`segments`), a few hundred bytes;
+- the charts are a JSON document of their own (:func:`portfolio_charts`), serialised
+  and gzipped once per version and fetched by the page's script from
+  ``/portfolio/charts/`` with an ETag, so the page is not a megabyte of chart data and
+  a browser that has the current version gets a 304.
 
 The version is one cheap query: the newest snapshot id (every recompute that changed
-an account appends one) and the accounts' count and latest edit. A stale overview is
-never served: any new score or account edit changes the version, so the next request
-builds a fresh one.
+an account appends one) and the accounts' count and latest edit. A stale part is never
+served: any new score or account edit changes the version, so the next request builds
+a fresh one.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
 from django.db.models.query import QuerySet
-from django.utils.html import json_script
-from django.utils.safestring import SafeString
 
 from signals.models import HealthSnapshot
 
 from . import charts, pages
 from .models import Account
 
-#: Keep an overview an hour at most: versions move on, old keys simply age out.
+#: Keep a part an hour at most: versions move on, old keys simply age out.
 OVERVIEW_SECONDS = 3600
 #: The filters that change what the overview covers (page and sort do not).
 SCOPE_FILTERS = ("q", "segment", "band", "status", "owner")
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Overview:
+    """What the portfolio page shows above its table."""
+
     summary: pages.Summary
-    #: Rendered ``json_script`` blocks; empty when the chart has nothing to draw.
-    map_script: SafeString | str
-    distribution_script: SafeString | str
-    trend_script: SafeString | str
+    #: Names the data version, visible set and filters the summary was built for.
+    key: str
+
+
+@dataclass(frozen=True)
+class Charts:
+    """The overview's charts as one JSON document ``{element id: plotly figure}``
+    (a chart with nothing to draw is left out), and the same bytes gzipped."""
+
+    body: bytes
+    gzipped: bytes
+    #: A weak ETag naming the version, visible set and filters.
+    etag: str
 
 
 def data_version() -> str:
@@ -52,7 +74,8 @@ def data_version() -> str:
     return f"{newest}:{stamp['n']}:{edited}"
 
 
-def _key(*, scope: str, filters: dict[str, Any], version: str) -> str:
+def overview_key(*, scope: str, filters: dict[str, Any], version: str) -> str:
+    """The cache key of the overview of one visible set (``scope``) after ``filters``."""
     wanted = {name: filters.get(name) for name in SCOPE_FILTERS if filters.get(name)}
     owner = wanted.get("owner")
     if owner is not None:
@@ -61,32 +84,58 @@ def _key(*, scope: str, filters: dict[str, Any], version: str) -> str:
     return "portfolio-overview:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def portfolio_overview(
-    accounts: QuerySet[Account], *, scope: str, filters: dict[str, Any]
-) -> Overview:
-    """The overview of ``accounts`` (the visible set after ``filters``); ``scope`` names
-    the visible set (one owner's accounts, or all)."""
-    key = _key(scope=scope, filters=filters, version=data_version())
-    overview = cache.get(key)
-    if overview is None:
-        overview = build_overview(accounts)
-        cache.set(key, overview, OVERVIEW_SECONDS)
-    return overview
+def _cached(key: str, build: Callable[[], T]) -> T:
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, OVERVIEW_SECONDS)
+    return value
 
 
-def _script(figure, element_id: str) -> SafeString | str:
-    data = charts.figure_json(figure)
-    return json_script(data, element_id) if data.get("data") else ""
-
-
-def build_overview(accounts: QuerySet[Account]) -> Overview:
-    """The overview from scratch (what a request pays when the data changed)."""
-    trend = pages.weekly_trend(accounts)
-    return Overview(
-        summary=pages.portfolio_summary(accounts),
-        map_script=_script(charts.two_sided_map(pages.map_points(accounts)), "map-data"),
-        distribution_script=_script(
-            charts.health_distribution(pages.health_values(accounts)), "distribution-data"
+def segments(visible: QuerySet[Account], *, scope: str, version: str) -> list[str]:
+    """The segments of the visible accounts, for the filter form."""
+    return _cached(
+        overview_key(scope=scope, filters={}, version=version) + ":segments",
+        lambda: sorted(
+            s for s in visible.order_by().values_list("segment", flat=True).distinct() if s
         ),
-        trend_script=_script(charts.portfolio_trend(trend), "trend-data") if len(trend) > 1 else "",
     )
+
+
+def portfolio_summary(
+    accounts: QuerySet[Account], *, scope: str, filters: dict[str, Any], version: str
+) -> Overview:
+    """The tiles of ``accounts`` (the visible set after ``filters``); ``scope`` names
+    the visible set (one owner's accounts, or all)."""
+    key = overview_key(scope=scope, filters=filters, version=version)
+    return Overview(
+        summary=_cached(key + ":summary", lambda: pages.portfolio_summary(accounts)), key=key
+    )
+
+
+def portfolio_charts(
+    accounts: QuerySet[Account], *, scope: str, filters: dict[str, Any], version: str
+) -> Charts:
+    """The charts of ``accounts``, as :func:`portfolio_summary` names them."""
+    key = overview_key(scope=scope, filters=filters, version=version)
+    return _cached(
+        key + ":charts", lambda: build_charts(accounts, etag=f'W/"{key.rpartition(":")[2]}"')
+    )
+
+
+def build_charts(accounts: QuerySet[Account], *, etag: str = 'W/"-"') -> Charts:
+    """The charts from scratch (what the first request after a change pays)."""
+    figures = {
+        "map-data": charts.two_sided_map(pages.map_points(accounts)),
+        "distribution-data": charts.health_distribution(pages.health_values(accounts)),
+    }
+    trend = pages.weekly_trend(accounts)
+    if len(trend) > 1:
+        figures["trend-data"] = charts.portfolio_trend(trend)
+    document = {
+        element: figure
+        for element, figure in ((e, charts.figure_json(f)) for e, f in figures.items())
+        if figure.get("data")
+    }
+    body = json.dumps(document, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+    return Charts(body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0), etag=etag)

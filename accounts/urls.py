@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
+    path("portfolio/charts/", views.portfolio_charts, name="portfolio-charts"),
     path("accounts/<str:external_id>/", views.account_detail, name="account-detail"),
     path(
         "accounts/<str:external_id>/health/",

@@ -6,17 +6,19 @@ Views only parse input, call a read model (``accounts.pages``) or a service
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from signals.models import AccountHealth, HealthSnapshot
 
-from . import charts, pages
+from . import charts, overview, pages
 from .forms import (
     DEFAULT_SORT,
     PORTFOLIO_SORTS,
@@ -25,11 +27,11 @@ from .forms import (
     TimelineFilterForm,
 )
 from .models import Account
-from .overview import portfolio_overview
 from .roles import is_manager, sees_all_accounts
 from .services import record_interaction
 
 PAGE_SIZE = 25
+_GZIP = re.compile(r"\bgzip\b")
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -44,33 +46,92 @@ def _visible_account(request: HttpRequest, external_id: str) -> Account:
 # --- portfolio -------------------------------------------------------------------------
 
 
+def _portfolio_selection(request: HttpRequest) -> dict:
+    """The portfolio's filter form, its filters, the filtered accounts, the name of the
+    visible set (``scope``) and the data version, as the page and its charts read them."""
+    visible = Account.objects.visible_to(request.user)
+    show_all = sees_all_accounts(request.user)
+    scope = "all" if show_all else f"owner:{request.user.pk}"
+    version = overview.data_version()
+    form = PortfolioFilterForm(
+        request.GET or None,
+        segments=overview.segments(visible, scope=scope, version=version),
+        show_owner=show_all,
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    return {
+        "form": form,
+        "filters": filters,
+        "accounts": pages.portfolio_accounts(visible, filters),
+        "scope": scope,
+        "version": version,
+    }
+
+
 @login_required
 @require_GET
 def portfolio(request: HttpRequest) -> HttpResponse:
-    visible = Account.objects.visible_to(request.user)
-    segments = sorted(
-        s for s in visible.order_by().values_list("segment", flat=True).distinct() if s
-    )
-    form = PortfolioFilterForm(
-        request.GET or None, segments=segments, show_owner=sees_all_accounts(request.user)
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
+    selection = _portfolio_selection(request)
+    form = selection["form"]
     sort = form.cleaned_sort() if form.is_bound else DEFAULT_SORT
-    accounts = pages.portfolio_accounts(visible, filters)
-    page = Paginator(pages.ordered(accounts, sort), PAGE_SIZE).get_page(request.GET.get("page"))
+    partial = _is_htmx(request) and request.headers.get("HX-Target") == "portfolio-results"
+    tiles = None
+    if not partial:
+        tiles = overview.portfolio_summary(
+            selection["accounts"],
+            scope=selection["scope"],
+            filters=selection["filters"],
+            version=selection["version"],
+        )
+    # The summary counted the same filtered accounts: the pager need not count again.
+    paginator = pages.AccountPaginator(
+        pages.ordered(selection["accounts"], sort),
+        PAGE_SIZE,
+        count=tiles.summary.accounts if tiles else None,
+    )
     context = {
         "form": form,
-        "page": page,
+        "page": paginator.get_page(request.GET.get("page")),
         "sort": sort,
         "columns": _sort_links(request, sort),
         "query_without_page": _query(request, drop=("page",)),
     }
-    if _is_htmx(request) and request.headers.get("HX-Target") == "portfolio-results":
+    if partial:
         context["partial"] = True
         return render(request, "accounts/_portfolio_results.html", context)
-    scope = "all" if sees_all_accounts(request.user) else f"owner:{request.user.pk}"
-    context["overview"] = portfolio_overview(accounts, scope=scope, filters=filters)
+    context["overview"] = tiles
+    context["charts_url"] = (
+        reverse("portfolio-charts") + "?" + _query(request, drop=("page", "sort"))
+    ).rstrip("?")
     return render(request, "accounts/portfolio.html", context)
+
+
+@login_required
+@require_GET
+def portfolio_charts(request: HttpRequest) -> HttpResponse:
+    """The portfolio's charts as JSON (see ``accounts.overview``): for the same query
+    string as the page, built once per data version; 304 when the browser has them."""
+    selection = _portfolio_selection(request)
+    charts_ = overview.portfolio_charts(
+        selection["accounts"],
+        scope=selection["scope"],
+        filters=selection["filters"],
+        version=selection["version"],
+    )
+    if charts_.etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        compressed = bool(_GZIP.search(request.headers.get("Accept-Encoding", "")))
+        response = HttpResponse(
+            charts_.gzipped if compressed else charts_.body, content_type="application/json"
+        )
+        if compressed:
+            response.headers["Content-Encoding"] = "gzip"
+    response.headers["ETag"] = charts_.etag
+    # Private (per user), and revalidated on every use: a new score must show.
+    response.headers["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
+    return response
 
 
 def _query(request: HttpRequest, *, drop: tuple[str, ...] = (), **override: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
@@ -21,9 +22,15 @@ def _client(user) -> Client:
     return client
 
 
-def _map_figure(html: str) -> dict:
-    block = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', html, re.S)
-    return json.loads(block.group(1))
+def _charts(client: Client, query: str = "") -> dict:
+    response = client.get("/portfolio/charts/" + query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return json.loads(response.content)
+
+
+def _map_names(client: Client, query: str = "") -> list[str]:
+    return sorted(n for trace in _charts(client, query)["map-data"]["data"] for n in trace["text"])
 
 
 def _names(response) -> list[str]:
@@ -105,16 +112,56 @@ def test_summary_tiles_show_value_at_risk_of_at_risk_and_critical_accounts(am_al
     assert summary.nps is not None and summary.csat is not None
 
 
-def test_the_page_holds_the_two_sided_map_and_the_distribution_as_json_data(am_alice, portfolio):
-    response = _client(am_alice).get("/")
-    html = response.content.decode()
-    assert '<script id="map-data" type="application/json">' in html
-    assert '<script id="distribution-data" type="application/json">' in html
-    figure = _map_figure(html)
-    names = [n for trace in figure["data"] for n in trace["text"]]
+def test_the_charts_are_a_json_document_the_page_points_at(am_alice, portfolio):
+    client = _client(am_alice)
+    html = client.get("/").content.decode()
+    # The page carries no chart data, only where to fetch it (with the page's filters).
+    assert 'type="application/json"' not in html
+    assert 'data-chart="map-data" data-chart-src="/portfolio/charts/"' in html
+    assert 'data-chart="distribution-data" data-chart-src="/portfolio/charts/"' in html
+    figures = _charts(client)
+    names = [n for trace in figures["map-data"]["data"] for n in trace["text"]]
     assert sorted(names) == ["Acme", "Calm"]
-    annotations = {a["text"] for a in figure["layout"]["annotations"]}
+    annotations = {a["text"] for a in figures["map-data"]["layout"]["annotations"]}
     assert annotations == {"them", "us", "both", "healthy"}
+    assert figures["distribution-data"]["data"]
+    # Scores recorded in one week only: no trend to draw, the element says why.
+    assert "trend-data" not in figures
+    assert "The trend appears once scores have been recorded" in html
+
+
+def test_the_charts_follow_the_page_filters_and_who_is_asking(manager, am_bob, portfolio):
+    client = _client(manager)
+    html = client.get("/", {"segment": "enterprise", "sort": "-value", "page": "1"}).content
+    assert b'data-chart-src="/portfolio/charts/?segment=enterprise"' in html
+    assert _map_names(client, "?segment=enterprise") == ["Bobcat"]
+    assert _map_names(client) == ["Acme", "Bobcat", "Calm"]
+    assert _map_names(_client(am_bob)) == ["Bobcat"]
+
+
+def test_the_charts_are_gzipped_and_revalidated_with_their_etag(am_alice, portfolio):
+    client = _client(am_alice)
+    plain = client.get("/portfolio/charts/")
+    zipped = client.get("/portfolio/charts/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert "Accept-Encoding" in plain["Vary"] and "Cookie" in plain["Vary"]
+    assert plain["Cache-Control"] == "private, no-cache"
+    etag = plain["ETag"]
+    assert etag.startswith('W/"') and zipped["ETag"] == etag
+    again = client.get("/portfolio/charts/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    # A new score is a new version: the old ETag no longer matches.
+    calm = portfolio["calm"]
+    InteractionFactory(account=calm, kind="complaint", text="This is unacceptable, we leave.")
+    recompute_accounts(account_ids=[calm.pk])
+    fresh = client.get("/portfolio/charts/", HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200 and fresh["ETag"] != etag
+
+
+def test_the_charts_need_a_login(portfolio):
+    response = Client().get("/portfolio/charts/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_htmx_requests_get_only_the_table(am_alice, portfolio):
@@ -177,8 +224,7 @@ def test_the_overview_is_rebuilt_as_soon_as_a_score_changes(am_alice, portfolio)
     rebuilt = client.get("/").context["overview"]
     calm.refresh_from_db()
     assert rebuilt != first
-    names = [n for trace in _map_figure(rebuilt.map_script)["data"] for n in trace["text"]]
-    assert sorted(names) == ["Acme", "Calm"]
+    assert _map_names(client) == ["Acme", "Calm"]
 
 
 def test_the_overview_is_rebuilt_when_an_account_changes(am_alice, portfolio):

@@ -34,26 +34,70 @@
   }
 
   // Charts: <div data-chart="ID"> where ID names a json_script block holding a plotly
-  // figure ({data, layout}) built in Python.
+  // figure ({data, layout}) built in Python, or, with data-chart-src="URL", the key of
+  // that figure in the JSON document the URL returns (one request per URL, however many
+  // charts read it; the browser revalidates it with its ETag). A figure the document
+  // leaves out has nothing to draw: the element shows its data-chart-empty text.
+  var chartDocuments = {};
+
+  function chartDocument(url) {
+    if (!chartDocuments[url]) {
+      chartDocuments[url] = fetch(url, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      }).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      });
+      // A failure is not remembered: the next render tries again.
+      chartDocuments[url].catch(function () { delete chartDocuments[url]; });
+    }
+    return chartDocuments[url];
+  }
+
+  function drawChart(el, figure) {
+    if (!figure) {
+      el.dataset.chartState = "empty";
+      el.removeAttribute("role");
+      el.classList.add("empty");
+      el.textContent = el.dataset.chartEmpty || "Nothing to draw yet.";
+      return;
+    }
+    window.Plotly.react(el, figure.data || [], figure.layout || {}, {
+      displayModeBar: false,
+      responsive: true,
+    });
+    el.dataset.chartState = "ready";
+    el.classList.add("chart-ready");
+    if (el.dataset.chartLinks !== undefined) {
+      // Points carry their page's URL as customdata[0]: a click opens it.
+      el.on("plotly_click", function (data) {
+        var point = data.points && data.points[0];
+        var url = point && point.customdata && point.customdata[0];
+        if (typeof url === "string" && url.charAt(0) === "/") window.location.assign(url);
+      });
+    }
+  }
+
   function renderCharts(root) {
     if (!window.Plotly) return;
     (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
-      var source = document.getElementById(el.dataset.chart);
-      if (!source || el.classList.contains("chart-ready")) return;
-      var figure = JSON.parse(source.textContent);
-      el.classList.add("chart-ready");
-      window.Plotly.react(el, figure.data || [], figure.layout || {}, {
-        displayModeBar: false,
-        responsive: true,
-      });
-      if (el.dataset.chartLinks !== undefined) {
-        // Points carry their page's URL as customdata[0]: a click opens it.
-        el.on("plotly_click", function (data) {
-          var point = data.points && data.points[0];
-          var url = point && point.customdata && point.customdata[0];
-          if (typeof url === "string" && url.charAt(0) === "/") window.location.assign(url);
-        });
+      // Each element is drawn once: loading, ready, empty or failed, it is left alone.
+      if (el.dataset.chartState) return;
+      if (el.dataset.chartSrc) {
+        el.dataset.chartState = "loading";
+        chartDocument(el.dataset.chartSrc).then(
+          function (doc) { drawChart(el, doc[el.dataset.chart]); },
+          function () {
+            el.dataset.chartState = "failed";
+            el.textContent = "The chart could not be loaded. Reload the page to try again.";
+          }
+        );
+        return;
       }
+      var source = document.getElementById(el.dataset.chart);
+      if (!source) return;
+      drawChart(el, JSON.parse(source.textContent));
     });
   }
 
