@@ -106,8 +106,8 @@ def test_pages_bench_loads_every_page_against_healthz(roles):
     figures = _bench("pages", database_url_for_subprocess())
     assert {"accounts", "clients", "requests_per_client", "cache"} <= set(figures)
     assert figures["portfolio_overview_build_seconds"] > 0
-    for page in ("healthz", "portfolio", "account_detail", "alerts"):
+    for page in ("healthz", "portfolio", "portfolio_charts", "account_detail", "alerts"):
         assert LATENCY_FIELDS | {"errors", "first_errors"} <= set(figures[page])
         assert figures[page]["errors"] == 0, figures[page]["first_errors"]
-    for page in ("portfolio", "account_detail", "alerts"):
+    for page in ("portfolio", "portfolio_charts", "account_detail", "alerts"):
         assert "p95_ratio" in figures[page]
