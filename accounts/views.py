@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -164,32 +165,32 @@ def _stamp(value) -> str:
     return value.isoformat() if value else "none"
 
 
-def health_context(account: Account) -> dict:
-    """Everything the health panel shows; a fixed number of queries."""
-    current = AccountHealth.objects.filter(account=account).first()
-    document = None
-    if current is not None:
-        document = (
-            HealthSnapshot.objects.filter(pk=current.snapshot_id)
-            .values_list("document", flat=True)
-            .first()
-        )
+#: How long the parts of a health panel derived from one snapshot stay cached.
+PANEL_SECONDS = 3600
+
+
+def _snapshot_parts(account: Account, current: AccountHealth) -> dict:
+    """What the health panel derives from the account's current snapshot alone (its
+    document, the history up to it and its change against the one before), built once
+    per snapshot: snapshots never change, and a new one changes the key."""
+    key = f"health-panel:{account.pk}:{current.snapshot_id}"
+    parts = cache.get(key)
+    if parts is not None:
+        return parts
+    document = (
+        HealthSnapshot.objects.filter(pk=current.snapshot_id)
+        .values_list("document", flat=True)
+        .first()
+    )
     groups = pages.score_groups(document)
     history = pages.health_history(account)
-    customer_groups = [g for g in groups if g.key != "vendor_signs"]
-    vendor_groups = [g for g in groups if g.key == "vendor_signs"]
-    return {
-        "current": current,
-        "document": document,
-        "customer_groups": customer_groups,
-        "vendor_groups": vendor_groups,
-        "cited": pages.evidence_interactions(account, groups),
+    parts = {
+        "customer_groups": [g for g in groups if g.key != "vendor_signs"],
+        "vendor_groups": [g for g in groups if g.key == "vendor_signs"],
         "history": history,
         "gauge_chart": charts.figure_json(
             charts.health_gauge(current.health, current.band, current.previous_health)
-        )
-        if current
-        else None,
+        ),
         "history_chart": charts.figure_json(charts.health_history(history))
         if len(history) > 1
         else None,
@@ -199,6 +200,36 @@ def health_context(account: Account) -> dict:
             {**r, "label": pages.label(r.get("for", ""))}
             for r in (document or {}).get("recommendations", [])
         ],
+    }
+    cache.set(key, parts, PANEL_SECONDS)
+    return parts
+
+
+def health_context(account: Account) -> dict:
+    """Everything the health panel shows; a fixed number of queries. What follows from
+    the snapshot is cached per snapshot; the cited interactions (their text may be
+    edited), the open alerts and the pending state are read fresh."""
+    current = AccountHealth.objects.filter(account=account).first()
+    parts = (
+        _snapshot_parts(account, current)
+        if current is not None
+        else {
+            "customer_groups": [],
+            "vendor_groups": [],
+            "history": [],
+            "gauge_chart": None,
+            "history_chart": None,
+            "changes": [],
+            "metrics": pages.metric_trends([]),
+            "recommendations": [],
+        }
+    )
+    return {
+        **parts,
+        "current": current,
+        "cited": pages.evidence_interactions(
+            account, [*parts["customer_groups"], *parts["vendor_groups"]]
+        ),
         "alerts": list(pages.open_alerts(account)),
         "since": _stamp(current.computed_at if current else None),
         "pending": account.scores_dirty_since is not None,

@@ -189,3 +189,26 @@ def test_the_account_page_runs_a_fixed_number_of_queries(am_alice, difficult):
         client.get("/accounts/ALICE-001/")
     assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]
     assert len(after) <= 25
+
+
+def test_the_health_panel_is_built_once_per_snapshot_and_follows_a_new_one(am_alice, difficult):
+    client = _client(am_alice)
+    first = client.get("/accounts/ALICE-001/")
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/accounts/ALICE-001/")
+    # The document, the history and the last change come from the cache the second time.
+    assert not [q for q in again.captured_queries if "signals_healthsnapshot" in q["sql"]]
+    assert second.context["health"]["history"] == first.context["health"]["history"]
+    # A cited interaction's text is read fresh (it may be edited without a new score).
+    cited = next(iter(second.context["health"]["cited"].values()))
+    Interaction.objects.filter(pk=cited.pk).update(text="Edited after scoring.")
+    assert "Edited after scoring." in client.get("/accounts/ALICE-001/").content.decode()
+    # A new snapshot is a new key: the panel shows the new scores and history.
+    InteractionFactory(account=difficult, kind="complaint", text="Unacceptable, we are furious.")
+    score(difficult)
+    third = client.get("/accounts/ALICE-001/")
+    assert len(third.context["health"]["history"]) == len(first.context["health"]["history"]) + 1
+    assert (
+        third.context["health"]["current"].snapshot_id
+        != first.context["health"]["current"].snapshot_id
+    )
