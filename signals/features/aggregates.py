@@ -48,7 +48,8 @@ class Aggregator:
         self.index = index
         self.windows = tuple(sorted(windows, reverse=True))
         self.longest = self.windows[0]
-        self.columns: dict[str, pd.Series] = {}
+        #: Feature columns aligned with ``index``: Series, or plain arrays from ``count``.
+        self.columns: dict[str, pd.Series | np.ndarray] = {}
         self.evidence: dict[str, dict[int, list[int]]] = {}
         # What ``count`` needs of each row, as plain arrays: the frame arrives sorted by
         # account, time and id, so each account's rows are one run of positions.
@@ -102,10 +103,15 @@ class Aggregator:
             selected = np.flatnonzero(matching & self._window_array(days))
             name = self.name(base, days)
             counts = np.bincount(self._codes[selected], minlength=len(self._accounts))
-            self.columns[name] = pd.Series(counts.astype(float), index=self.index)
+            # A plain array: a Series per count was most of a one-account chunk's cost.
+            self.columns[name] = counts.astype(float)
             self.evidence[name] = _recent_ids(
                 self._accounts[self._codes[selected]], self._ids[selected]
             )
+
+    def series(self, name: str) -> pd.Series:
+        """A feature column as a Series over the chunk's accounts."""
+        return pd.Series(self.columns[name], index=self.index)
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.columns, index=self.index)
@@ -193,11 +199,12 @@ def compute(agg: Aggregator) -> None:
     pitches = outbound & long & (cue(Cue.PITCH) | (kind == Kind.REQUEST))
     _pitches_after_no(agg, df.loc[simple["objections"] & long], df.loc[pitches])
 
-    total = agg.columns["inbound"] + agg.columns["outbound"]
+    inbound_count = agg.series("inbound")
+    total = inbound_count + agg.series("outbound")
     agg.columns["conversation"] = total
-    agg.columns["inbound_share"] = (agg.columns["inbound"] / total.where(total > 0)).astype(float)
-    agg.columns["complaint_share"] = agg.columns["complaints"] / agg.columns["inbound"].where(
-        agg.columns["inbound"] > 0
+    agg.columns["inbound_share"] = (inbound_count / total.where(total > 0)).astype(float)
+    agg.columns["complaint_share"] = agg.series("complaints") / inbound_count.where(
+        inbound_count > 0
     )
 
 
