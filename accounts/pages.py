@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
     Count,
@@ -93,28 +92,6 @@ def ordered(qs: QuerySet[Account], sort: str) -> QuerySet[Account]:
     expression = F(PORTFOLIO_SORTS[sort.lstrip("-")])
     first = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
     return qs.order_by(first, "name", "pk")
-
-
-class AccountPaginator(Paginator):
-    """Pages of an ordered account query that sort narrow rows and load only the page.
-
-    Sorting the whole portfolio with every column of the account, its owner and its
-    scores attached made PostgreSQL carry ~250-byte rows through the join and the sort
-    (~15 ms at 10,000 accounts); the page's ids alone sort in a third of that, and the
-    page's 25 accounts are then loaded whole. ``count`` may be given when it is known
-    already (the portfolio summary counted the same accounts)."""
-
-    def __init__(self, object_list: QuerySet[Account], per_page: int, *, count: int | None = None):
-        super().__init__(object_list, per_page)
-        if count is not None:
-            self.__dict__["count"] = count  # Paginator.count is a cached_property
-
-    def page(self, number) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        loaded = {a.pk: a for a in self.object_list.filter(pk__in=ids).order_by()}
-        return self._get_page([loaded[pk] for pk in ids if pk in loaded], number, self)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from crm_health.pagination import IdPaginator
 from signals.models import AccountHealth, HealthSnapshot
 
 from . import charts, overview, pages
@@ -85,7 +86,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             version=selection["version"],
         )
     # The summary counted the same filtered accounts: the pager need not count again.
-    paginator = pages.AccountPaginator(
+    paginator = IdPaginator(
         pages.ordered(selection["accounts"], sort),
         PAGE_SIZE,
         count=tiles.summary.accounts if tiles else None,

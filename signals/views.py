@@ -11,7 +11,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.forms import Form
@@ -25,7 +24,8 @@ from accounts.charts import figure_json
 from accounts.charts import root_causes as root_causes_chart
 from accounts.models import Account
 from accounts.pages import OPEN_ALERT_STATUSES
-from accounts.roles import is_admin, is_manager
+from accounts.roles import is_admin, is_manager, sees_all_accounts
+from crm_health.pagination import IdPaginator
 
 from . import alerts as alert_actions
 from . import thresholds
@@ -85,6 +85,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def visible_alerts(user) -> QuerySet[Alert]:
     """Alerts on accounts the user may see (account managers: their own accounts)."""
+    if sees_all_accounts(user):
+        return Alert.objects.all()  # no semi-join over every account
     return Alert.objects.filter(account__in=Account.objects.visible_to(user).values("pk"))
 
 
@@ -129,7 +131,7 @@ def inbox(user, filters: dict) -> QuerySet[Alert]:
 def alert_list(request: HttpRequest) -> HttpResponse:
     form = AlertFilterForm(request.GET or None, show_owner=is_manager(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(inbox(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdPaginator(inbox(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
