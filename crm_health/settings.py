@@ -128,7 +128,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
 # Per process by default. The production shape points CACHE_URL at Redis so every web
-# worker shares the cached portfolio overview (accounts.overview) and API throttle counts.
+# worker shares sessions, the portfolio overview (accounts.overview), the account page's
+# per-snapshot health panel parts and API throttle counts.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -181,9 +182,15 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="crm-health@lo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------
-# Sessions are read from the cache (CACHE_URL) and written through to the database, so
-# a request does not query the session table and a cache flush logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With a shared cache (CACHE_URL: Redis, Memcached) sessions are read from it and written
+# through to the database, so a request does not query the session table and a cache
+# flush logs nobody out. A per-process cache would keep a logged-out session alive in the
+# other processes, so without one sessions stay in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+    else "django.contrib.sessions.backends.cached_db"
+)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -66,6 +66,14 @@ def test_the_cache_is_per_process_by_default_and_redis_with_cache_url():
     assert "RedisCache" in shared.stdout
 
 
+def test_sessions_are_read_from_the_cache_only_when_it_is_shared():
+    expr = "s.SESSION_ENGINE"
+    default = _settings_probe({"DJANGO_DEBUG": "1"}, expr)
+    assert default.stdout.strip() == "django.contrib.sessions.backends.db", default.stderr
+    shared = _settings_probe({"DJANGO_DEBUG": "1", "CACHE_URL": "redis://127.0.0.1:6379/1"}, expr)
+    assert shared.stdout.strip() == "django.contrib.sessions.backends.cached_db", shared.stderr
+
+
 def test_secret_key_can_come_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("from-a-file-0123456789\n")
