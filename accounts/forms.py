@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from crm_health.fields import ModelChoiceField
 from signals.models import Band
 
 from .models import Account, Contact
@@ -54,7 +55,7 @@ class PortfolioFilterForm(forms.Form):
     segment = forms.ChoiceField(required=False)
     band = forms.ChoiceField(required=False, choices=_blank("Any band", Band.choices))
     status = forms.ChoiceField(required=False, choices=_blank("Any status", AccountStatus.choices))
-    owner = forms.ModelChoiceField(
+    owner = ModelChoiceField(
         required=False, queryset=get_user_model().objects.none(), empty_label="Any owner"
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -89,9 +90,7 @@ class InteractionForm(forms.Form):
     direction = forms.ChoiceField(choices=Direction.choices, initial=Direction.INBOUND)
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.EMAIL)
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.MESSAGE)
-    contact = forms.ModelChoiceField(
-        required=False, queryset=Contact.objects.none(), empty_label="—"
-    )
+    contact = ModelChoiceField(required=False, queryset=Contact.objects.none(), empty_label="—")
     text = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What was said"
     )

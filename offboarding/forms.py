@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Account
 from accounts.vocabulary import Role
+from crm_health.fields import ModelChoiceField
 
 from .models import Case
 from .services.steps import ASSESSMENT_TEXT_FIELDS
@@ -88,7 +89,7 @@ class DecisionForm(forms.Form):
 
 
 class ChecklistItemForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
+    owner = ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
     due_on = forms.DateField(required=False, widget=DATE, label="When")
     note = forms.CharField(required=False, max_length=2000)
     done = forms.BooleanField(required=False)
@@ -101,7 +102,7 @@ class ChecklistItemForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(max_length=200)
     due_on = forms.DateField(widget=DATE, label="Due")
-    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
+    owner = ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
 
     def __init__(self, *args, account: Account, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.forms import role_users
 from accounts.pages import label
+from crm_health.fields import ModelChoiceField
 
 from .catalogue import CATALOGUE, MEASURES, Group
 from .models import AlertStatus, HealthWeights, RootCause, Severity, ThresholdRule
@@ -70,7 +71,7 @@ class AlertFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=INBOX_STATUSES)
     severity = forms.ChoiceField(required=False, choices=_blank("Any severity", Severity.choices))
     assignee = forms.ChoiceField(required=False)
-    owner = forms.ModelChoiceField(required=False, queryset=role_users(), empty_label="Any owner")
+    owner = ModelChoiceField(required=False, queryset=role_users(), empty_label="Any owner")
     measure = forms.ChoiceField(required=False)
 
     def __init__(self, *args: Any, show_owner: bool, **kwargs: Any) -> None:
@@ -90,7 +91,7 @@ class BulkAlertForm(forms.Form):
     ACTIONS = [("acknowledge", "Acknowledge"), ("assign", "Assign to…")]
 
     action = forms.ChoiceField(choices=ACTIONS)
-    assignee = forms.ModelChoiceField(
+    assignee = ModelChoiceField(
         required=False, queryset=role_users(), empty_label="—", label="Assignee"
     )
     alerts = forms.TypedMultipleChoiceField(coerce=int, choices=())
@@ -134,7 +135,7 @@ class ResolveForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = ModelChoiceField(
         required=False, queryset=role_users(), empty_label="Nobody (unassign)"
     )
     note = forms.CharField(required=False, max_length=500)

@@ -104,3 +104,24 @@ def test_the_project_renders_forms_with_it(settings):
 
     assert settings.FORM_RENDERER == "crm_health.widgets.PythonWidgetRenderer"
     assert isinstance(get_default_renderer(), PythonWidgetRenderer)
+
+
+@pytest.mark.django_db
+def test_model_choices_are_read_with_one_plain_query(manager, am_alice):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm_health.fields import ModelChoiceField
+
+    people = get_user_model().objects.order_by("username")
+    ours = ModelChoiceField(queryset=people, required=False, empty_label="Anyone")
+    django = forms.ModelChoiceField(queryset=people, required=False, empty_label="Anyone")
+    assert [(str(v), str(label)) for v, label in ours.choices] == [
+        (str(v), str(label)) for v, label in django.choices
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        html = ours.widget.render("owner", None, renderer=PYTHON)
+    assert len(queries) == 1
+    assert "DECLARE" not in queries[0]["sql"]  # no server-side cursor on PostgreSQL
+    assert html.count("<option") == people.count() + 1
