@@ -165,9 +165,13 @@ def _recompute_chunk(
     rows = Account.objects.filter(pk__in=ids).values_list(
         "id", "external_id", "status", "scores_dirty_since"
     )
+    # The tips' fingerprints, not their documents: an unchanged portfolio's nightly run
+    # parsed every stored document only to compare a hash.
     tips = {
         s.account_id: s
-        for s in HealthSnapshot.objects.filter(account_id__in=ids, superseded_by__isnull=True)
+        for s in HealthSnapshot.objects.filter(account_id__in=ids, superseded_by__isnull=True).only(
+            "id", "account_id", "fingerprint", "health"
+        )
     }
     live = {
         a: ext for a, ext, status, _ in rows if status != AccountStatus.OFFBOARDED or a not in tips
