@@ -19,15 +19,8 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def spare_older_objects(*, when: bool = True) -> Iterator[None]:
-    """Within the block, collections visit only the objects created inside it.
-
-    ``when=False`` runs the block as it is: a small computation (one account rescored
-    after a write) seldom triggers a full collection, and the closing one would cost it
-    more than the block saves."""
-    if not when:
-        yield
-        return
+def spare_older_objects() -> Iterator[None]:
+    """Within the block, collections visit only the objects created inside it."""
     gc.freeze()
     try:
         yield

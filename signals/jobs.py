@@ -63,16 +63,11 @@ def _send_after_commit(notification_ids: Sequence[int]) -> None:
     transaction.on_commit(publish)
 
 
-#: Batches from this size up keep the garbage collector off older objects; a smaller
-#: one (a write's recompute) would pay more for the closing full collection than it saves.
-GC_SPARING_MIN_BATCH = 100
-
-
 def _score_and_evaluate(account_ids: Sequence[int], as_of: dt.datetime | None) -> BatchOutcome:
     from signals.scoring import recompute_accounts
 
-    # The collector walks only what a large batch allocates (crm_health.heap).
-    with spare_older_objects(when=len(account_ids) >= GC_SPARING_MIN_BATCH):
+    # The collector walks only what the batch allocates (crm_health.heap).
+    with spare_older_objects():
         result = recompute_accounts(account_ids=account_ids, as_of=as_of)
         # Every account of the batch, not only the changed ones: evaluation is
         # idempotent, and a batch redelivered after a crash finds its snapshots

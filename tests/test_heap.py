@@ -47,31 +47,6 @@ def test_scoring_a_batch_runs_inside_the_block(monkeypatch, am_alice):
         return RecomputeResult(processed=1)
 
     monkeypatch.setattr("signals.scoring.recompute_accounts", fake_recompute)
-    monkeypatch.setattr(jobs, "GC_SPARING_MIN_BATCH", 1)
     jobs.recompute_and_evaluate(account_ids=[account.pk])
     assert seen and seen[0] > 0
     assert gc.get_freeze_count() == 0
-
-
-def test_a_small_computation_runs_as_it_is():
-    with spare_older_objects(when=False):
-        assert gc.get_freeze_count() == 0
-
-
-@pytest.mark.django_db
-def test_a_write_sized_batch_is_not_frozen(monkeypatch, am_alice):
-    from signals import jobs
-    from signals.scoring import RecomputeResult
-    from tests.factories import AccountFactory
-
-    account = AccountFactory(owner=am_alice)
-    seen = []
-
-    def fake_recompute(**_kwargs):
-        seen.append(gc.get_freeze_count())
-        return RecomputeResult(processed=1)
-
-    monkeypatch.setattr("signals.scoring.recompute_accounts", fake_recompute)
-    monkeypatch.setattr(jobs, "GC_SPARING_MIN_BATCH", 2)
-    jobs.recompute_and_evaluate(account_ids=[account.pk])
-    assert seen == [0]
