@@ -232,6 +232,16 @@ class RootCause(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def visible_to(self, user) -> AlertQuerySet:
+        """Alerts on the accounts the user may see (``Account.objects.visible_to``)."""
+        from accounts.roles import sees_all_accounts
+
+        if user and user.is_authenticated and sees_all_accounts(user):
+            return self  # every account: no semi-join over all of them
+        return self.filter(account__in=Account.objects.visible_to(user).values("pk"))
+
+
 class Alert(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="alerts")
     rule = models.ForeignKey(ThresholdRule, on_delete=models.PROTECT, related_name="alerts")
@@ -261,6 +271,8 @@ class Alert(models.Model):
     # Set once (compare-and-set) when a critical alert stayed open too long, so the
     # escalation is sent once per alert however often the periodic task runs.
     escalated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at"]

@@ -15,18 +15,13 @@ BAND_LABELS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk", "cr
 @register.simple_tag
 def open_alert_count(user) -> int:
     """Alerts still wanting attention among the accounts the user may see."""
-    from accounts.models import Account
     from accounts.pages import OPEN_ALERT_STATUSES
-    from accounts.roles import sees_all_accounts
     from signals.models import Alert
 
     if not user.is_authenticated:
         return 0
-    alerts = Alert.objects.filter(status__in=OPEN_ALERT_STATUSES)
-    if not sees_all_accounts(user):
-        # Every page shows this badge: managers count on the status index alone.
-        alerts = alerts.filter(account__in=Account.objects.visible_to(user).values("pk"))
-    return alerts.count()
+    # Every page shows this badge: managers count on the status index alone.
+    return Alert.objects.visible_to(user).filter(status__in=OPEN_ALERT_STATUSES).count()
 
 
 @register.simple_tag

@@ -24,7 +24,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Account
 from accounts.permissions import HasRole, IsAdmin
 from signals import alerts as alert_actions
 from signals.models import (
@@ -106,9 +105,8 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AlertFilter
 
     def get_queryset(self) -> QuerySet[Alert]:
-        visible = Account.objects.visible_to(self.request.user)
         return (
-            Alert.objects.filter(account__in=visible)
+            Alert.objects.visible_to(self.request.user)
             .select_related("account", "rule", "assignee")
             .prefetch_related(
                 Prefetch(
