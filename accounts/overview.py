@@ -21,7 +21,6 @@ a fresh one.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
 from django.db.models.query import QuerySet
+from django.utils.text import compress_string
 
 from signals.models import HealthSnapshot
 
@@ -138,4 +138,4 @@ def build_charts(accounts: QuerySet[Account], *, etag: str = 'W/"-"') -> Charts:
         if figure.get("data")
     }
     body = json.dumps(document, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
-    return Charts(body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0), etag=etag)
+    return Charts(body=body, gzipped=compress_string(body), etag=etag)

@@ -6,11 +6,10 @@ Views only parse input, call a read model (``accounts.pages``) or a service
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.gzip import re_accepts_gzip
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
@@ -33,7 +32,6 @@ from .roles import is_manager, sees_all_accounts
 from .services import record_interaction
 
 PAGE_SIZE = 25
-_GZIP = re.compile(r"\bgzip\b")
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -123,7 +121,7 @@ def portfolio_charts(request: HttpRequest) -> HttpResponse:
     if charts_.etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
-        compressed = bool(_GZIP.search(request.headers.get("Accept-Encoding", "")))
+        compressed = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
         response = HttpResponse(
             charts_.gzipped if compressed else charts_.body, content_type="application/json"
         )
@@ -170,40 +168,53 @@ def _stamp(value) -> str:
 PANEL_SECONDS = 3600
 
 
-def _snapshot_parts(account: Account, current: AccountHealth) -> dict:
+def _snapshot_parts(account: Account, current: AccountHealth | None) -> dict:
     """What the health panel derives from the account's current snapshot alone (its
     document, the history up to it and its change against the one before), built once
     per snapshot: snapshots never change, and a new one changes the key."""
+    if current is None:
+        return _derived_parts(None, document=None, history=[], changes=[])
     key = f"health-panel:{account.pk}:{current.snapshot_id}"
     parts = cache.get(key)
-    if parts is not None:
-        return parts
-    document = (
-        HealthSnapshot.objects.filter(pk=current.snapshot_id)
-        .values_list("document", flat=True)
-        .first()
-    )
+    if parts is None:
+        document = (
+            HealthSnapshot.objects.filter(pk=current.snapshot_id)
+            .values_list("document", flat=True)
+            .first()
+        )
+        parts = _derived_parts(
+            current,
+            document=document,
+            history=pages.health_history(account),
+            changes=pages.changes_since_last(account)[:12],
+        )
+        cache.set(key, parts, PANEL_SECONDS)
+    return parts
+
+
+def _derived_parts(
+    current: AccountHealth | None, *, document: dict | None, history: list, changes: list
+) -> dict:
     groups = pages.score_groups(document)
-    history = pages.health_history(account)
-    parts = {
+    return {
         "customer_groups": [g for g in groups if g.key != "vendor_signs"],
         "vendor_groups": [g for g in groups if g.key == "vendor_signs"],
         "history": history,
         "gauge_chart": charts.figure_json(
             charts.health_gauge(current.health, current.band, current.previous_health)
-        ),
+        )
+        if current
+        else None,
         "history_chart": charts.figure_json(charts.health_history(history))
         if len(history) > 1
         else None,
-        "changes": pages.changes_since_last(account)[:12],
+        "changes": changes,
         "metrics": pages.metric_trends(history),
         "recommendations": [
             {**r, "label": pages.label(r.get("for", ""))}
             for r in (document or {}).get("recommendations", [])
         ],
     }
-    cache.set(key, parts, PANEL_SECONDS)
-    return parts
 
 
 def health_context(account: Account) -> dict:
@@ -211,20 +222,7 @@ def health_context(account: Account) -> dict:
     the snapshot is cached per snapshot; the cited interactions (their text may be
     edited), the open alerts and the pending state are read fresh."""
     current = AccountHealth.objects.filter(account=account).first()
-    parts = (
-        _snapshot_parts(account, current)
-        if current is not None
-        else {
-            "customer_groups": [],
-            "vendor_groups": [],
-            "history": [],
-            "gauge_chart": None,
-            "history_chart": None,
-            "changes": [],
-            "metrics": pages.metric_trends([]),
-            "recommendations": [],
-        }
-    )
+    parts = _snapshot_parts(account, current)
     return {
         **parts,
         "current": current,

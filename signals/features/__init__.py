@@ -52,10 +52,9 @@ class Features:
         return [self.account(int(a)) for a in self.frame.index]
 
     def _rows(self) -> dict[int, dict[str, object]]:
-        # One conversion per chunk: ``frame.loc[account]`` per account costs more than
-        # every detector together.
-        # Through one object array: ``to_dict("index")`` boxes value by value, column
-        # by column, and cost ~2 ms even for a one-account chunk.
+        # One conversion per chunk (``frame.loc[account]`` per account costs more than
+        # every detector together), through one object array: ``to_dict("index")``
+        # boxes value by value, column by column, ~2 ms even for a one-account chunk.
         if self._row_cache is None:
             columns = self.frame.columns.tolist()
             self._row_cache = {
