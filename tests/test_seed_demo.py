@@ -86,6 +86,28 @@ def test_the_generator_is_pure_and_an_account_does_not_depend_on_the_portfolio_s
     assert small.accounts == large.accounts[:61]
 
 
+@pytest.mark.parametrize("offset", range(7))
+def test_every_perfectionist_rates_us_low_after_a_recent_fix_whatever_the_calendar(offset):
+    today = TODAY + dt.timedelta(days=offset)
+    portfolio = generate_portfolio(accounts=120, seed=11, today=today)
+    perfectionists = [a for a in portfolio.accounts if a.profile == "perfectionist"]
+    assert perfectionists
+    for account in perfectionists:
+        end = dt.datetime.combine(account.churned_at or today, dt.time(), tzinfo=dt.UTC)
+        recent = end - dt.timedelta(days=180)
+        items = account.interactions
+        fixes = [
+            i.occurred_at
+            for i in items
+            if i.direction == "outbound"
+            and i.responds_to is not None
+            and items[i.responds_to].kind == "complaint"
+            and i.occurred_at >= recent
+        ]
+        low = [i.occurred_at for i in items if i.csat is not None and i.csat <= 2]
+        assert any(at > min(fixes) for at in low), account.external_id
+
+
 # --- ground truth -----------------------------------------------------------------------
 
 

@@ -110,11 +110,16 @@ def _surveys(b: AccountBuilder) -> None:
             csat = None
         elif shape < 0.4:
             nps = None
-        score = nps if nps is not None else (csat or 3) * 2
-        intent = "survey_good" if score >= 9 else "survey_ok" if score >= 7 else "survey_bad"
-        contact = b.pick_contact()
-        text = b.render(when, intent, "inbound", "survey", contact)
-        b.add(when, "survey", "inbound", "survey", text, contact=contact, nps=nps, csat=csat)
+        write_survey(b, when, nps, csat)
+
+
+def write_survey(b: AccountBuilder, when: dt.datetime, nps: int | None, csat: int | None) -> None:
+    """One survey answer, its comment matching its scores."""
+    score = nps if nps is not None else (csat or 3) * 2
+    intent = "survey_good" if score >= 9 else "survey_ok" if score >= 7 else "survey_bad"
+    contact = b.pick_contact()
+    text = b.render(when, intent, "inbound", "survey", contact)
+    b.add(when, "survey", "inbound", "survey", text, contact=contact, nps=nps, csat=csat)
 
 
 def _billing(b: AccountBuilder) -> None:

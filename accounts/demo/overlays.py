@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from .baseline import DAY, ordinary_relationship
+from .baseline import DAY, ordinary_relationship, write_survey
 from .behaviours import HEALTHY, IMPLIES, NEUTRAL
 from .builder import AccountBuilder
 from .names import ADD_ONS
@@ -193,6 +193,7 @@ _TUNE: dict[str, Recipe] = {
 
 
 def _perfectionist(b: AccountBuilder) -> None:
+    fixes = []
     for when in _moments(b, (5, 6), b.lately):
         _, answer = b.converse(
             when,
@@ -201,12 +202,22 @@ def _perfectionist(b: AccountBuilder) -> None:
             "reply_complaint",
             channel=b.rng.choice(("email", "ticket")),
         )
+        if answer is not None:
+            fixes.append(b.items[answer].occurred_at)
         if answer is not None and b.rng.random() < 0.5:
             again = b.items[answer].occurred_at + b.rng.uniform(1, 3) * DAY
             b.converse(
                 again, "perfectionist_complaint", "complaint", "reply_complaint", responds_to=answer
             )
     _messages(b, "rework_request", ("request",), (2, 3), "reply_requests", since=b.lately)
+    # The low rating "even after our fixes": the survey calendar alone may leave the
+    # recent months without a CSAT answer, so one always follows a recent fix.
+    recent_fixes = [at for at in fixes if b.recent <= at < b.end - 2 * DAY]
+    if recent_fixes:
+        fixed = b.rng.choice(recent_fixes)
+        days = b.rng.uniform(1, min(10.0, (b.end - fixed) / DAY - 1))
+        (nps_range, csat_range) = b.recent_scores or (b.nps, b.csat)
+        write_survey(b, fixed + days * DAY, b.rng.randint(*nps_range), b.rng.randint(*csat_range))
 
 
 def _chronic_complainer(b: AccountBuilder) -> None:
