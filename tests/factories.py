@@ -8,8 +8,15 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import Account, Contact, Contract, Interaction
+
+#: Where the default interaction dates start: half a year before the test session, one
+#: hour apart in creation order, so they stay inside the scoring window (the last 365
+#: days) whatever the date the suite runs on. A fixed date here aged out of the window
+#: and failed every test that rescored after the calendar moved on.
+HISTORY_START = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=180)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -70,9 +77,7 @@ class InteractionFactory(factory.django.DjangoModelFactory):
         model = Interaction
 
     account = factory.SubFactory(AccountFactory)
-    occurred_at = factory.Sequence(
-        lambda n: dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=n)
-    )
+    occurred_at = factory.Sequence(lambda n: HISTORY_START + dt.timedelta(hours=n))
     channel = "email"
     direction = "inbound"
     kind = "message"
