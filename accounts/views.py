@@ -95,10 +95,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "columns": _sort_links(request, sort),
         "query_without_page": _query(request, drop=("page",)),
+        "partial": partial,
     }
     if partial:
-        context["partial"] = True
-        return render(request, "accounts/_portfolio_results.html", context)
+        return render(request, "accounts/_portfolio_results.jinja", context)
     context["overview"] = tiles
     context["charts_url"] = (
         reverse("portfolio-charts") + "?" + _query(request, drop=("page", "sort"))
@@ -300,7 +300,7 @@ def account_timeline(request: HttpRequest, external_id: str) -> HttpResponse:
     query.pop("offset", None)
     return render(
         request,
-        "accounts/_timeline_list.html",
+        "accounts/_timeline_list.jinja",
         {
             "account": account,
             "timeline": pages.timeline(account, filters, offset=offset),

@@ -105,6 +105,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The long lists of the busiest pages (see crm_health/jinja2.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "crm_health.jinja2.environment",
+            "context_processors": ["accounts.context_processors.roles"],
+        },
+    },
 ]
 
 # Widgets are written in Python (same markup as Django's widget templates, ~10× faster).

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.template import engines
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 
 from signals.catalogue import CATALOGUE
 
@@ -22,6 +24,15 @@ def open_alert_count(user) -> int:
         return 0
     # Every page shows this badge: managers count on the status index alone.
     return Alert.objects.visible_to(user).filter(status__in=OPEN_ALERT_STATUSES).count()
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context, template_name: str) -> str:
+    """Render one of the Jinja2 list templates (crm_health/jinja2.py) with this
+    template's context, where a Django template would ``{% include %}`` it."""
+    html = engines["jinja2"].get_template(template_name).render(context.flatten())
+    # Jinja2 (autoescape always on) escaped every value it rendered.
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
 
 
 @register.simple_tag
