@@ -16,6 +16,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from accounts.models import Account
@@ -220,8 +223,29 @@ def chromium() -> Iterator:
             _SHARED.pop("playwright").stop()
 
 
+class _OneRequestAtATime(WSGIServer):
+    """The live server without threads. On SQLite the test database is in memory and
+    its one connection is shared by every thread of the live server; two requests at
+    once (a page and the chart document its script fetches) used it together and hung
+    the run. PostgreSQL keeps the threaded server: a connection per thread."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def live_server_for_the_database() -> Iterator[None]:
+    if connection.vendor == "sqlite":
+        with mock.patch.object(LiveServerThread, "server_class", _OneRequestAtATime):
+            yield
+    else:
+        yield
+
+
 @pytest.fixture
-def page(chromium, live_server, transactional_db, request) -> Iterator:
+def page(
+    chromium, live_server_for_the_database, live_server, transactional_db, request
+) -> Iterator:
     """A fresh browser page on the live server; its last screen is saved as a test
     artifact, and page errors (CSP violations, JS exceptions) fail the test."""
     context = chromium.new_context(

@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 
 from accounts.vocabulary import Role
 from signals.models import Alert, ThresholdRule
-from tests.browser import (  # noqa: F401 - chromium and page are fixtures
+from tests.browser import (  # noqa: F401 - chromium, live_server_for_the_database and page are fixtures
     chromium,
+    live_server_for_the_database,
     log_in,
     open_alert,
     page,

@@ -27,8 +27,9 @@ from offboarding.vocabulary import (
     ReflectionQuestion,
 )
 from signals.models import Alert
-from tests.browser import (  # noqa: F401 - chromium and page are fixtures
+from tests.browser import (  # noqa: F401 - chromium, live_server_for_the_database and page are fixtures
     chromium,
+    live_server_for_the_database,
     log_in,
     open_alert,
     page,
