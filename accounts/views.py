@@ -68,6 +68,18 @@ def _portfolio_selection(request: HttpRequest) -> dict:
     }
 
 
+def _order_key(selection: dict, sort: str) -> str | None:
+    """What names the order of the portfolio's rows: the data version (every new score
+    and every account change moves it), the visible set, the filters and the sort.
+    Open-alert counts change without either, so that sort is never cached."""
+    if sort.lstrip("-") == "alerts":
+        return None
+    key = overview.overview_key(
+        scope=selection["scope"], filters=selection["filters"], version=selection["version"]
+    )
+    return f"{key}:order:{sort}"
+
+
 @login_required
 @require_GET
 def portfolio(request: HttpRequest) -> HttpResponse:
@@ -88,6 +100,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         pages.ordered(selection["accounts"], sort),
         PAGE_SIZE,
         count=tiles.summary.accounts if tiles else None,
+        order_key=_order_key(selection, sort),
     )
     context = {
         "form": form,

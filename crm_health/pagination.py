@@ -1,5 +1,6 @@
 """Pagination for pages (``IdPaginator``) and for the API (``BoundedPageNumberPagination``)."""
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
@@ -34,6 +35,10 @@ class BoundedPageNumberPagination(PageNumberPagination):
         return parameters
 
 
+#: How long a page's cached order is kept (its key changes with the data anyway).
+ORDER_SECONDS = 3600
+
+
 class IdPaginator(Paginator):
     """Pages of an ordered query that sort narrow rows and load only the page.
 
@@ -43,10 +48,35 @@ class IdPaginator(Paginator):
     the page's rows are then loaded whole by id. ``count`` may be given when it is
     known already (the portfolio summary counted the same accounts)."""
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, count: int | None = None):
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        count: int | None = None,
+        order_key: str | None = None,
+    ):
         super().__init__(object_list, per_page)
         if count is not None:
             self.__dict__["count"] = count  # Paginator.count is a cached_property
+        self.order_key = order_key
+
+    def _page_ids(self, bottom: int, top: int) -> list[int]:
+        """The ids of one page, in order. With an ``order_key`` (a name the caller
+        changes whenever the query's rows or their order may change) they are cached
+        under it, and an unchanged portfolio is not sorted again on every request."""
+
+        def read() -> list[int]:
+            return list(self.object_list.values_list("pk", flat=True)[bottom:top])
+
+        if self.order_key is None:
+            return read()
+        key = f"{self.order_key}:{bottom}:{top}"
+        ids = cache.get(key)
+        if ids is None:
+            ids = read()
+            cache.set(key, ids, ORDER_SECONDS)
+        return ids
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -54,6 +84,6 @@ class IdPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = self._page_ids(bottom, top)
         loaded = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
         return self._get_page([loaded[pk] for pk in ids if pk in loaded], number, self)

@@ -7,7 +7,9 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from signals.scoring import recompute_accounts
 from tests.browser import open_alert, recorded_account, score
@@ -240,3 +242,24 @@ def test_each_owner_and_each_filter_gets_its_own_overview(am_alice, am_bob, mana
     everyone = _client(manager)
     assert everyone.get("/").context["overview"].summary.accounts == 3
     assert everyone.get("/", {"segment": "enterprise"}).context["overview"].summary.accounts == 1
+
+
+def test_the_table_order_is_sorted_once_per_data_version(manager, portfolio):
+    client = _client(manager)
+    assert _names(client.get("/", {"sort": "name"})) == ["Acme", "Bobcat", "Calm"]
+    with CaptureQueriesContext(connection) as again:
+        assert _names(client.get("/", {"sort": "name"})) == ["Acme", "Bobcat", "Calm"]
+    sorts = [q["sql"] for q in again.captured_queries if 'ORDER BY "accounts_account"' in q["sql"]]
+    assert sorts == []  # the page's ids came from the cache
+    calm = portfolio["calm"]
+    calm.name = "Aardvark"
+    calm.save()  # an account change is a new data version
+    assert _names(client.get("/", {"sort": "name"})) == ["Aardvark", "Acme", "Bobcat"]
+
+
+def test_the_alert_sort_follows_alerts_opened_without_a_new_score(manager, portfolio):
+    client = _client(manager)
+    assert _names(client.get("/", {"sort": "-alerts"}))[0] == "Acme"
+    open_alert(portfolio["bob"], name="first")
+    open_alert(portfolio["bob"], name="second")
+    assert _names(client.get("/", {"sort": "-alerts"}))[0] == "Bobcat"
