@@ -140,7 +140,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         "next": request.get_full_path(),
     }
     if _is_htmx(request) and request.headers.get("HX-Target") == "inbox":
-        return render(request, "signals/_inbox.html", context)
+        return render(request, "signals/_inbox.jinja", context)
     return render(request, "signals/alert_list.html", context)
 
 
