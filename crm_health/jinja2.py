@@ -21,7 +21,7 @@ import jinja2
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template import defaultfilters
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
 from accounts.templatetags import crm_ui
@@ -69,14 +69,6 @@ def date(value, fmt: str = "j M Y") -> str:
     return fast(value) if fast else defaultfilters.date(value, fmt)
 
 
-def localize(value) -> str:
-    """A value as a Django template prints ``{{ value }}``: datetimes in the current
-    time zone, in the locale's format."""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return formats.localize(value)
-
-
 def url(name: str, *args) -> str:
     return reverse(name, args=args)
 
@@ -89,7 +81,6 @@ def environment(**options) -> jinja2.Environment:
         fixed=fixed,
         floatformat=defaultfilters.floatformat,
         date=date,
-        localize=localize,
         naturaltime=naturaltime,
         linebreaksbr=defaultfilters.linebreaksbr,
         truncatechars=defaultfilters.truncatechars,

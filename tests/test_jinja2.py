@@ -10,7 +10,7 @@ from django.template import defaultfilters, engines
 from django.utils import timezone
 
 from accounts.pages import ScoredKey, ScoreGroup
-from crm_health.jinja2 import date, fixed, localize
+from crm_health.jinja2 import date, fixed
 
 NUMBERS = [
     0, 1, -1, 7, 12345678, 0.0, -0.0, 0.4, -0.4, 0.5, -0.5, 1.5, 2.5, -2.5, 42.45, 42.55,
@@ -78,11 +78,3 @@ def test_the_jinja_tag_hands_over_the_context_and_the_list_escapes_what_it_print
     assert "Blames &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<span class="score-value">63</span>' in html  # half up, as floatformat
     assert '<a href="#interaction-2">interaction 2</a>' in html
-
-
-@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/St_Johns"])
-@pytest.mark.parametrize("value", [*MOMENTS, 3, 2.5, Decimal("1.50"), "text"], ids=str)
-def test_localize_prints_a_value_as_a_django_template_does(value, zone):
-    django_value = engines["django"].from_string("{{ value }}")
-    with timezone.override(ZoneInfo(zone)):
-        assert localize(value) == django_value.render({"value": value})
