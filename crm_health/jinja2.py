@@ -1,9 +1,9 @@
 """The Jinja2 environment for the long lists of the busiest pages.
 
-The portfolio table, an account's timeline, its score breakdown and the alert inbox repeat one block of
-markup 20–60 times per page; Django's template engine spent ~150 µs per block on
-variable resolution and filters (about half of those pages' server time at 10,000
-accounts). The same blocks in Jinja2, which compiles templates to Python, cost a
+The portfolio table, an account's timeline, its score breakdown and the alert inbox
+repeat one block of markup 20–60 times per page; Django's template engine spent ~150 µs
+per block on variable resolution and filters (about half of those pages' server time at
+10,000 accounts). The same blocks in Jinja2, which compiles templates to Python, cost a
 fraction of that. Page layouts stay in Django templates and pull a list in with
 ``{% jinja "accounts/….jinja" %}`` (accounts/templatetags/crm_ui.py), handing over their
 context; the htmx endpoints render the same files directly.
