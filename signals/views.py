@@ -83,11 +83,6 @@ def _is_htmx(request: HttpRequest) -> bool:
 # --- alerts ----------------------------------------------------------------------------
 
 
-def visible_alerts(user) -> QuerySet[Alert]:
-    """Alerts on accounts the user may see (account managers: their own accounts)."""
-    return Alert.objects.visible_to(user)
-
-
 SEVERITY_ORDER = Case(
     When(severity=Severity.CRITICAL, then=Value(0)),
     When(severity=Severity.WARNING, then=Value(1)),
@@ -98,7 +93,9 @@ SEVERITY_ORDER = Case(
 
 def inbox(user, filters: dict) -> QuerySet[Alert]:
     """The triage inbox: most severe first, then the most value at risk, oldest first."""
-    qs = visible_alerts(user).select_related("account", "account__owner", "rule", "assignee")
+    qs = Alert.objects.visible_to(user).select_related(
+        "account", "account__owner", "rule", "assignee"
+    )
     status = filters.get("status") or "unresolved"
     if status == "unresolved":
         qs = qs.filter(status__in=OPEN_ALERT_STATUSES)
@@ -155,7 +152,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @require_POST
 def alert_bulk(request: HttpRequest) -> HttpResponse:
     ids = list(
-        visible_alerts(request.user)
+        Alert.objects.visible_to(request.user)
         .filter(pk__in=[v for v in request.POST.getlist("alerts") if v.isdigit()])
         .values_list("pk", flat=True)
     )
@@ -195,7 +192,7 @@ def alert_bulk(request: HttpRequest) -> HttpResponse:
 
 def _visible_alert(request: HttpRequest, pk: int) -> Alert:
     return get_object_or_404(
-        visible_alerts(request.user).select_related("account", "rule", "assignee"), pk=pk
+        Alert.objects.visible_to(request.user).select_related("account", "rule", "assignee"), pk=pk
     )
 
 
@@ -279,7 +276,9 @@ def _apply(action: str, alert: Alert, user, data: dict) -> None:
 @require_GET
 def root_causes(request: HttpRequest) -> HttpResponse:
     resolved = (
-        visible_alerts(request.user).filter(status=AlertStatus.RESOLVED).exclude(root_cause="")
+        Alert.objects.visible_to(request.user)
+        .filter(status=AlertStatus.RESOLVED)
+        .exclude(root_cause="")
     )
     by_cause = {
         row["root_cause"]: row["n"]
