@@ -32,7 +32,7 @@ from signals.models import AlertStatus, Severity
 def fixed(value, digits: int = 0) -> str:
     """Django's ``floatformat:digits`` for a positive ``digits`` or 0 (rounds half up;
     no "-0"); an empty string for nothing or for what is not a number."""
-    if value is None or value == "" or isinstance(value, jinja2.Undefined):
+    if value is None or value == "":
         return ""
     try:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
@@ -59,7 +59,7 @@ _FAST = {
 
 def date(value, fmt: str = "j M Y") -> str:
     """Django's ``date`` filter: aware datetimes shown in the current time zone."""
-    if value is None or value == "" or isinstance(value, jinja2.Undefined):
+    if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
