@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from .baseline import DAY, ordinary_relationship, write_survey
+from .baseline import DAY, ordinary_relationship, survey_scores, write_survey
 from .behaviours import HEALTHY, IMPLIES, NEUTRAL
 from .builder import AccountBuilder
 from .names import ADD_ONS
@@ -202,9 +202,10 @@ def _perfectionist(b: AccountBuilder) -> None:
             "reply_complaint",
             channel=b.rng.choice(("email", "ticket")),
         )
-        if answer is not None:
-            fixes.append(b.items[answer].occurred_at)
-        if answer is not None and b.rng.random() < 0.5:
+        if answer is None:
+            continue
+        fixes.append(b.items[answer].occurred_at)
+        if b.rng.random() < 0.5:
             again = b.items[answer].occurred_at + b.rng.uniform(1, 3) * DAY
             b.converse(
                 again, "perfectionist_complaint", "complaint", "reply_complaint", responds_to=answer
@@ -215,9 +216,9 @@ def _perfectionist(b: AccountBuilder) -> None:
     recent_fixes = [at for at in fixes if b.recent <= at < b.end - 2 * DAY]
     if recent_fixes:
         fixed = b.rng.choice(recent_fixes)
-        days = b.rng.uniform(1, min(10.0, (b.end - fixed) / DAY - 1))
-        (nps_range, csat_range) = b.recent_scores or (b.nps, b.csat)
-        write_survey(b, fixed + days * DAY, b.rng.randint(*nps_range), b.rng.randint(*csat_range))
+        when = fixed + b.rng.uniform(1, min(10.0, (b.end - fixed) / DAY - 1)) * DAY
+        nps_range, csat_range = survey_scores(b, when)
+        write_survey(b, when, b.rng.randint(*nps_range), b.rng.randint(*csat_range))
 
 
 def _chronic_complainer(b: AccountBuilder) -> None:
