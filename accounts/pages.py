@@ -34,15 +34,13 @@ from django.utils.http import RFC3986_SUBDELIMS
 
 from signals.catalogue import CATALOGUE, Group
 from signals.metrics.survey import churn_rate_by_month, csat, nps
-from signals.models import Alert, AlertStatus, Band, HealthSnapshot
+from signals.models import OPEN_ALERT_STATUSES, Alert, AlertStatus, Band, HealthSnapshot
 
 from .charts import MapPoint
 from .forms import PORTFOLIO_SORTS
 from .models import Account, Interaction
 from .vocabulary import Kind
 
-#: Alerts that still want attention (a snoozed one comes back by itself).
-OPEN_ALERT_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
 AT_RISK_BANDS = (Band.AT_RISK, Band.CRITICAL)
 #: Survey answers older than this do not count in the portfolio's NPS and CSAT tiles.
 SURVEY_WINDOW = dt.timedelta(days=365)

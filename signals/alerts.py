@@ -15,16 +15,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Account
-from accounts.roles import role_of
+from accounts.roles import role_of, sees_all_accounts
 from signals.bulk import insert_all
 from signals.catalogue import CATALOGUE, CUSTOMER_KEYS, VENDOR_KEYS
 from signals.models import (
+    OPEN_ALERT_STATUSES,
     Alert,
     AlertEvent,
     AlertStatus,
@@ -301,6 +303,38 @@ def _reopen(
     return queue_alert_opened(alert=alert, event=event)
 
 
+# --- the navigation's count ----------------------------------------------------------
+
+#: How long the navigation's count may lag behind what others change (a recompute opening
+#: alerts, a colleague's triage). The person who changes an alert sees the new count at
+#: once: their change clears the counts it touches.
+BADGE_SECONDS = 10
+
+
+def _badge_key(scope: str) -> str:
+    return f"nav-alert-count:{scope}"
+
+
+def badge_count(user) -> int:
+    """Alerts wanting attention among the accounts ``user`` may see, as the navigation
+    shows it on every page: counted at most once per ``BADGE_SECONDS`` per visible set."""
+    if not user or not user.is_authenticated:
+        return 0
+    key = _badge_key("all" if sees_all_accounts(user) else f"owner:{user.pk}")
+    count = cache.get(key)
+    if count is None:
+        count = Alert.objects.visible_to(user).filter(status__in=OPEN_ALERT_STATUSES).count()
+        cache.set(key, count, BADGE_SECONDS)
+    return count
+
+
+def _forget_badges(alert: Alert) -> None:
+    """After this transaction, drop the cached counts that include ``alert``."""
+    owner = Account.objects.filter(pk=alert.account_id).values_list("owner_id", flat=True)
+    keys = [_badge_key("all"), _badge_key(f"owner:{owner.first()}")]
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 # --- people's transitions -------------------------------------------------------------
 
 
@@ -326,6 +360,7 @@ def _change(
     if updated != 1:
         raise AlertConflict()
     _event(alert, by=by, from_status=alert.status, to_status=to_status, note=note, at=now)
+    _forget_badges(alert)
     # A person's decision also goes to the audit trail, next to settings and ownership.
     audit.record(
         by=by,

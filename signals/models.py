@@ -220,6 +220,10 @@ class AlertStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+#: Alerts that still want attention (a snoozed one comes back by itself).
+OPEN_ALERT_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+
+
 class RootCause(models.TextChoices):
     DISSATISFACTION = "dissatisfaction", "Dissatisfaction (product or service failure)"
     MISUNDERSTANDING = "misunderstanding", "Misunderstanding"

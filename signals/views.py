@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.charts import figure_json
 from accounts.charts import root_causes as root_causes_chart
 from accounts.models import Account
-from accounts.pages import OPEN_ALERT_STATUSES
 from accounts.roles import is_admin, is_manager
 from crm_health.pagination import IdPaginator
 
@@ -42,6 +41,7 @@ from .forms import (
     measure_label,
 )
 from .models import (
+    OPEN_ALERT_STATUSES,
     Alert,
     AlertStatus,
     HealthWeights,

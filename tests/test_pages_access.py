@@ -139,3 +139,33 @@ def test_the_alerts_badge_counts_only_the_alerts_a_person_may_see(world):
     assert badge(users["alice"]) == "1"
     assert badge(users["bob"]) == "1"
     assert badge(users["manager"]) == "2"
+
+
+def _badge_of(client) -> int:
+    found = re.search(
+        r'<span class="count" aria-label="(\d+) open">', client.get("/").content.decode()
+    )
+    return int(found.group(1)) if found else 0
+
+
+def test_the_badge_follows_a_persons_own_triage_at_once_and_others_changes_within_seconds(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache.backends import locmem
+
+    from signals.alerts import BADGE_SECONDS
+
+    manager, alice = _client(world["users"]["manager"]), _client(world["users"]["alice"])
+    assert (_badge_of(manager), _badge_of(alice)) == (2, 1)
+
+    # Alice snoozes her alert: her count and the manager's both drop on the next page.
+    with django_capture_on_commit_callbacks(execute=True):
+        alice.post(f"/alerts/{world['alice_alert'].pk}/snooze/", {"until": "2099-01-01T09:00"})
+    assert (_badge_of(manager), _badge_of(alice)) == (1, 0)
+
+    # A recompute opens an alert: the counts may show it up to BADGE_SECONDS late.
+    open_alert(world["alice_alert"].account, name="Opened by a recompute")
+    assert _badge_of(alice) == 0
+    later = locmem.time.time() + BADGE_SECONDS + 1
+    monkeypatch.setattr(locmem.time, "time", lambda: later)
+    assert (_badge_of(manager), _badge_of(alice)) == (2, 1)

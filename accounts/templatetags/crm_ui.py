@@ -17,13 +17,9 @@ BAND_LABELS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk", "cr
 @register.simple_tag
 def open_alert_count(user) -> int:
     """Alerts still wanting attention among the accounts the user may see."""
-    from accounts.pages import OPEN_ALERT_STATUSES
-    from signals.models import Alert
+    from signals.alerts import badge_count
 
-    if not user.is_authenticated:
-        return 0
-    # Every page shows this badge: managers count on the status index alone.
-    return Alert.objects.visible_to(user).filter(status__in=OPEN_ALERT_STATUSES).count()
+    return badge_count(user)
 
 
 @register.simple_tag(takes_context=True)
