@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
     Count,
@@ -393,10 +394,19 @@ def timeline(
     return TimelinePage(interactions=rows[:limit], next_offset=offset + limit if more else None)
 
 
-def open_alerts(account: Account) -> QuerySet[Alert]:
-    return (
+def open_alerts(account: Account) -> list[dict[str, Any]]:
+    """The account's unresolved alerts, newest first, as the health panel lists them
+    (plain rows: the panel is read on every view of an account)."""
+    return list(
         Alert.objects.filter(account=account)
         .exclude(status=AlertStatus.RESOLVED)
-        .select_related("rule", "assignee")
         .order_by("-opened_at")
+        .values(
+            "pk",
+            "severity",
+            "status",
+            "opened_at",
+            rule_name=F("rule__name"),
+            assignee_name=F(f"assignee__{get_user_model().USERNAME_FIELD}"),
+        )
     )

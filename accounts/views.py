@@ -38,9 +38,10 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _visible_account(request: HttpRequest, external_id: str) -> Account:
+def _visible_account(request: HttpRequest, external_id: str, *related: str) -> Account:
     # Another owner's account is a 404, never a 403 that confirms it exists.
-    return get_object_or_404(Account.objects.visible_to(request.user), external_id=external_id)
+    visible = Account.objects.visible_to(request.user)
+    return get_object_or_404(visible.select_related(*related), external_id=external_id)
 
 
 # --- portfolio -------------------------------------------------------------------------
@@ -230,11 +231,20 @@ def _derived_parts(
     }
 
 
+def _current_health(account: Account) -> AccountHealth | None:
+    """The account's current scores: read with the account where it was loaded with
+    ``select_related("current_health")``, else one query."""
+    try:
+        return account.current_health
+    except AccountHealth.DoesNotExist:
+        return None
+
+
 def health_context(account: Account) -> dict:
     """Everything the health panel shows; a fixed number of queries. What follows from
     the snapshot is cached per snapshot; the cited interactions (their text may be
     edited), the open alerts and the pending state are read fresh."""
-    current = AccountHealth.objects.filter(account=account).first()
+    current = _current_health(account)
     parts = _snapshot_parts(account, current)
     return {
         **parts,
@@ -242,7 +252,7 @@ def health_context(account: Account) -> dict:
         "cited": pages.evidence_interactions(
             account, [*parts["customer_groups"], *parts["vendor_groups"]]
         ),
-        "alerts": list(pages.open_alerts(account)),
+        "alerts": pages.open_alerts(account),
         "since": _stamp(current.computed_at if current else None),
         "pending": account.scores_dirty_since is not None,
     }
@@ -260,7 +270,7 @@ def _offboarding_url(request: HttpRequest, account: Account) -> str | None:
 @login_required
 @require_GET
 def account_detail(request: HttpRequest, external_id: str) -> HttpResponse:
-    account = _visible_account(request, external_id)
+    account = _visible_account(request, external_id, "owner", "current_health")
     timeline_form = TimelineFilterForm(request.GET or None, auto_id="timeline_%s")
     filters = timeline_form.cleaned_data if timeline_form.is_valid() else {}
     context = {
@@ -272,6 +282,7 @@ def account_detail(request: HttpRequest, external_id: str) -> HttpResponse:
         "timeline_query": request.GET.urlencode(),
         "filtered": bool(filters.get("kind") or filters.get("direction")),
         "log_form": InteractionForm(account=account, auto_id="log_%s"),
+        "logged": None,
         "offboarding_url": _offboarding_url(request, account),
     }
     return render(request, "accounts/account_detail.html", context)
@@ -294,7 +305,7 @@ def account_health_panel(request: HttpRequest, external_id: str) -> HttpResponse
             return HttpResponse(status=204)
     return render(
         request,
-        "accounts/_health.html",
+        "accounts/_health.jinja",
         {"account": account, "health": health_context(account)},
     )
 
@@ -330,7 +341,11 @@ def log_interaction(request: HttpRequest, external_id: str) -> HttpResponse:
     form = InteractionForm(request.POST, account=account, auto_id="log_%s")
     if not form.is_valid():
         # 200, not 4xx: htmx swaps only successful responses, and the errors must show.
-        return render(request, "accounts/_log_form.html", {"account": account, "log_form": form})
+        return render(
+            request,
+            "accounts/_log_form.jinja",
+            {"account": account, "log_form": form, "logged": None},
+        )
     before = AccountHealth.objects.filter(account=account).values_list("computed_at", flat=True)
     since = _stamp(before.first())
     data = form.cleaned_data
@@ -354,13 +369,14 @@ def log_interaction(request: HttpRequest, external_id: str) -> HttpResponse:
         return redirect(account)
     return render(
         request,
-        "accounts/_log_response.html",
+        "accounts/_log_response.jinja",
         {
             "account": account,
             "log_form": InteractionForm(account=account, auto_id="log_%s"),
             "logged": interaction,
             "timeline": pages.timeline(account, {}),
-            "timeline_form": TimelineFilterForm(auto_id="timeline_%s"),
+            "timeline_query": "",
+            "filtered": False,
             "since": since,
             "poll_trigger": "load" if landed else "every 2s",
         },

@@ -4,9 +4,10 @@ The portfolio table, an account's timeline, its score breakdown and the alert in
 repeat one block of markup 20–60 times per page; Django's template engine spent ~150 µs
 per block on variable resolution and filters (about half of those pages' server time at
 10,000 accounts). The same blocks in Jinja2, which compiles templates to Python, cost a
-fraction of that. Page layouts stay in Django templates and pull a list in with
-``{% jinja "accounts/….jinja" %}`` (accounts/templatetags/crm_ui.py), handing over their
-context; the htmx endpoints render the same files directly.
+fraction of that. The account page, the most visited, is Jinja2 throughout (its body,
+health panel and log form). Page layouts stay in Django templates and pull a Jinja2
+part in with ``{% jinja "accounts/….jinja" %}`` (accounts/templatetags/crm_ui.py),
+handing over their context; the htmx endpoints render the same files directly.
 
 The filters mirror the Django ones the lists used, with the same output
 (tests/test_jinja2.py compares them value for value).
@@ -20,9 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import jinja2
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template import defaultfilters
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.html import json_script
 
 from accounts.templatetags import crm_ui
 from accounts.vocabulary import AccountStatus, Channel, Direction, Kind
@@ -73,6 +75,14 @@ def url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
+def url_or_none(name: str, *args) -> str | None:
+    """``url(name, …)`` or None while that page does not exist (crm_ui.url_or_none)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
 def environment(**options) -> jinja2.Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say
     options["undefined"] = jinja2.StrictUndefined  # a typo fails a test, never renders ""
@@ -83,6 +93,8 @@ def environment(**options) -> jinja2.Environment:
         date=date,
         naturaltime=naturaltime,
         linebreaksbr=defaultfilters.linebreaksbr,
+        pluralize=defaultfilters.pluralize,
+        json_script=json_script,
         truncatechars=defaultfilters.truncatechars,
         tone=crm_ui.tone,
         level=crm_ui.level,
@@ -94,6 +106,7 @@ def environment(**options) -> jinja2.Environment:
     )
     env.globals.update(
         url=url,
+        url_or_none=url_or_none,
         # Choice labels as plain strings (a model's get_FOO_display rebuilds its
         # choices dict on every call).
         KINDS={k: str(v) for k, v in Kind.choices},

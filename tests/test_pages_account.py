@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -149,6 +150,11 @@ def test_an_invalid_interaction_shows_the_errors_next_to_the_fields(am_alice, di
     html = response.content.decode()
     assert "Select a valid choice." in html
     assert "An interaction cannot happen in the future." in html
+    # Screen readers reach each field's errors through the id its widget points at.
+    for field in ("occurred_at", "direction"):
+        widget = re.search(rf'<[^>]+ id="log_{field}"[^>]*>', html).group(0)
+        assert f'aria-describedby="log_{field}_error"' in widget
+        assert html.count(f'id="log_{field}_error"') == 1
     assert not Interaction.objects.filter(occurred_at__year=2099).exists()
 
 
@@ -173,6 +179,7 @@ def test_a_never_scored_account_says_so(am_alice):
 
 def test_the_account_page_runs_a_fixed_number_of_queries(am_alice, difficult):
     client = _client(am_alice)
+    cache.clear()  # each view below is a first view: nothing of it cached yet
     with CaptureQueriesContext(connection) as before:
         client.get("/accounts/ALICE-001/")
     for i in range(40):
@@ -185,10 +192,19 @@ def test_the_account_page_runs_a_fixed_number_of_queries(am_alice, difficult):
     score(difficult)
     open_alert(difficult, name="one")
     open_alert(difficult, name="two")
+    cache.clear()
     with CaptureQueriesContext(connection) as after:
         client.get("/accounts/ALICE-001/")
     assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]
     assert len(after) <= 25
+    # Seen again: the panel's snapshot parts and the navigation's count come from the
+    # cache; the account, its scores and its owner are one query.
+    with CaptureQueriesContext(connection) as again:
+        client.get("/accounts/ALICE-001/")
+    tables = [re.search(r'FROM "(\w+)"', q["sql"]).group(1) for q in again.captured_queries]
+    assert "signals_healthsnapshot" not in tables
+    assert "signals_accounthealth" not in tables
+    assert tables.count("signals_alert") == 1  # the account's open alerts, not the count
 
 
 def test_the_health_panel_is_built_once_per_snapshot_and_follows_a_new_one(am_alice, difficult):
