@@ -97,6 +97,8 @@ def run(names: list[str], *, quick: bool, database_url: str, options: argparse.N
             clients=2 if quick else options.clients,
             requests=4 if quick else options.requests,
             database_url=database_url,
+            compare=getattr(options, "compare", None),
+            rounds=1 if quick else getattr(options, "rounds", 3),
         )
     if "import" in names:
         figures["import"] = suites.bench_import(
@@ -120,6 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=50, help="requests per client per page")
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="pages: also serve git REF (same migrations) from a worktree, alternating"
+        " with this checkout on the same data",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --compare (3)")
     options = parser.parse_args(argv)
     url = _bench_database_url()
     _ensure_database(url)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,11 +166,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _process(cmd: list[str], env: dict[str, str], log_name: str):
+def _process(cmd: list[str], env: dict[str, str], log_name: str, *, cwd: Path = ROOT):
     log_dir = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "bench" / "out"))
     log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / log_name).open("ab") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             yield proc
         finally:
@@ -350,6 +351,9 @@ def _load(port: int, paths: list[str], cookie: str, *, clients: int, requests: i
     return {**percentiles(samples), "errors": len(errors), "first_errors": errors[:3]}
 
 
+PAGES_MEASURED = ("portfolio", "portfolio_charts", "account_detail", "alerts")
+
+
 def bench_pages(
     *,
     accounts: int,
@@ -358,7 +362,13 @@ def bench_pages(
     requests: int,
     database_url: str,
     prepare: bool = True,
+    compare: str | None = None,
+    rounds: int = 3,
 ) -> dict:
+    """Pages under load against ``/healthz``. With ``compare`` (a git ref), the same
+    pages are also served from a worktree of that ref, alternating with this checkout
+    for ``rounds`` rounds on the same data: a difference between two versions that
+    the machine's drift between two separate runs would hide."""
     from accounts.models import Account
 
     if prepare:
@@ -378,15 +388,98 @@ def bench_pages(
     )
     cookie = _session_cookie("bench-manager", group="manager")
     external_ids = list(Account.objects.order_by("?").values_list("external_id", flat=True)[:200])
-    # Production settings serve hashed static names from the manifest, as a deployment
-    # would after collectstatic.
+    pages = {
+        "healthz": ["/healthz"],
+        "portfolio": ["/", "/?page=2", "/?sort=-health", "/?band=critical"],
+        # The charts the portfolio page fetches (its data, ~1 MB of JSON at 10,000
+        # accounts, gzipped): the full 200 every time, never a 304.
+        "portfolio_charts": ["/portfolio/charts/", "/portfolio/charts/?band=critical"],
+        "account_detail": [f"/accounts/{e}/" for e in external_ids],
+        "alerts": ["/alerts/"],
+    }
+    # The production shape shares the cached overview between web workers in Redis.
+    cache_url = os.environ.get("CACHE_URL") or os.environ.get("CELERY_BROKER_URL") or ""
+    env = subprocess_env(database_url, **({"CACHE_URL": cache_url} if cache_url else {}))
+    load = {"cookie": cookie, "clients": clients, "requests": requests}
+    figures = _serve_pages(ROOT, env, pages, collect=True, **load)
+    result = {
+        "accounts": accounts,
+        "clients": clients,
+        "requests_per_client": requests,
+        "portfolio_overview_build_seconds": cold.seconds,
+        "cache": "redis" if cache_url else "per-process",
+        **figures,
+    }
+    if compare:
+        with _worktree(compare) as other:
+            runs: dict[str, list[dict]] = {"this": [], compare: []}
+            for n in range(rounds):
+                runs["this"].append(_serve_pages(ROOT, env, pages, collect=False, **load))
+                runs[compare].append(_serve_pages(other, env, pages, collect=n == 0, **load))
+        result["compare"] = {
+            "ref": compare,
+            "rounds": rounds,
+            **{
+                name: {
+                    page: {
+                        "p95_ratios": [r[page]["p95_ratio"] for r in measured],
+                        "median_p95_ratio": statistics.median(
+                            r[page]["p95_ratio"] for r in measured
+                        ),
+                    }
+                    for page in PAGES_MEASURED
+                }
+                for name, measured in runs.items()
+            },
+        }
+    return result
+
+
+@contextmanager
+def _worktree(ref: str):
+    """A detached checkout of ``ref`` beside this one, removed afterwards. It is served
+    with this checkout's Python environment against the same database, so it must
+    share this checkout's migrations and requirements."""
+    path = Path(tempfile.mkdtemp(prefix="bench-ref-"))
+    git = ["git", "-C", str(ROOT)]
     subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=subprocess_env(database_url),
+        [*git, "worktree", "add", "--detach", "--force", str(path), ref],
         check=True,
-        timeout=300,
+        capture_output=True,
+        timeout=120,
     )
+    try:
+        yield path
+    finally:
+        subprocess.run(
+            [*git, "worktree", "remove", "--force", str(path)],
+            check=False,
+            capture_output=True,
+            timeout=120,
+        )
+
+
+def _serve_pages(
+    root: Path,
+    env: dict[str, str],
+    pages: dict[str, list[str]],
+    *,
+    cookie: str,
+    clients: int,
+    requests: int,
+    collect: bool,
+) -> dict:
+    """Serve the checkout at ``root`` with gunicorn, load each page, stop it."""
+    if collect:
+        # Production settings serve hashed static names from the manifest, as a
+        # deployment would after collectstatic.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=root,
+            env=env,
+            check=True,
+            timeout=300,
+        )
     port = _free_port()
     # As docker-compose.yml and the Dockerfile serve it: three sync workers.
     cmd = [
@@ -401,10 +494,7 @@ def bench_pages(
         "--log-level",
         "warning",
     ]
-    # The production shape shares the cached overview between web workers in Redis.
-    cache_url = os.environ.get("CACHE_URL") or os.environ.get("CELERY_BROKER_URL") or ""
-    env = subprocess_env(database_url, **({"CACHE_URL": cache_url} if cache_url else {}))
-    with _process(cmd, env, "bench-gunicorn.log") as proc:
+    with _process(cmd, env, "bench-gunicorn.log", cwd=root) as proc:
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -416,30 +506,14 @@ def bench_pages(
                 time.sleep(0.2)
         # Warm every worker's connection and caches before measuring.
         _load(port, ["/healthz", "/", "/alerts/"], cookie, clients=clients, requests=10)
-        pages = {
-            "healthz": ["/healthz"],
-            "portfolio": ["/", "/?page=2", "/?sort=-health", "/?band=critical"],
-            # The charts the portfolio page fetches (its data, ~1 MB of JSON at 10,000
-            # accounts, gzipped): the full 200 every time, never a 304.
-            "portfolio_charts": ["/portfolio/charts/", "/portfolio/charts/?band=critical"],
-            "account_detail": [f"/accounts/{e}/" for e in external_ids],
-            "alerts": ["/alerts/"],
-        }
         figures = {
             name: _load(port, paths, cookie, clients=clients, requests=requests)
             for name, paths in pages.items()
         }
     base = figures["healthz"]["p95"]
-    for name in ("portfolio", "portfolio_charts", "account_detail", "alerts"):
+    for name in PAGES_MEASURED:
         figures[name]["p95_ratio"] = ratio(figures[name]["p95"], base)
-    return {
-        "accounts": accounts,
-        "clients": clients,
-        "requests_per_client": requests,
-        "portfolio_overview_build_seconds": cold.seconds,
-        "cache": "redis" if cache_url else "per-process",
-        **figures,
-    }
+    return figures
 
 
 # --------------------------------------------------------------------------- import

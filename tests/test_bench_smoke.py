@@ -33,22 +33,25 @@ RECOMPUTE_RUN_FIELDS = {
 LATENCY_FIELDS = {"p50", "p95", "n"}
 
 
-def _options() -> argparse.Namespace:
-    return argparse.Namespace(
-        accounts=40,
-        interactions=2_000,
-        growth=False,
-        growth_factor=10,
-        trials=5,
-        page_accounts=30,
-        clients=2,
-        requests=4,
-        rows=500,
-    )
+def _options(**override) -> argparse.Namespace:
+    defaults = {
+        "accounts": 40,
+        "interactions": 2_000,
+        "growth": False,
+        "growth_factor": 10,
+        "trials": 5,
+        "page_accounts": 30,
+        "clients": 2,
+        "requests": 4,
+        "rows": 500,
+        "compare": None,
+        "rounds": 3,
+    }
+    return argparse.Namespace(**{**defaults, **override})
 
 
-def _bench(name: str, database_url: str = "") -> dict:
-    figures = run([name], quick=True, database_url=database_url, options=_options())
+def _bench(name: str, database_url: str = "", **options) -> dict:
+    figures = run([name], quick=True, database_url=database_url, options=_options(**options))
     assert set(figures) == {"machine", "quick", name}
     assert set(figures["machine"]) == {"cpus", "python", "database", "broker"}
     return figures[name]
@@ -103,7 +106,8 @@ def test_incremental_bench_times_save_to_snapshot_against_a_noop_task(roles):
 def test_pages_bench_loads_every_page_against_healthz(roles):
     require_postgres()
     require_redis()
-    figures = _bench("pages", database_url_for_subprocess())
+    # Compared with the commit checked out (served from a worktree of it, alternating).
+    figures = _bench("pages", database_url_for_subprocess(), compare="HEAD")
     assert {"accounts", "clients", "requests_per_client", "cache"} <= set(figures)
     assert figures["portfolio_overview_build_seconds"] > 0
     for page in ("healthz", "portfolio", "portfolio_charts", "account_detail", "alerts"):
@@ -111,3 +115,9 @@ def test_pages_bench_loads_every_page_against_healthz(roles):
         assert figures[page]["errors"] == 0, figures[page]["first_errors"]
     for page in ("portfolio", "portfolio_charts", "account_detail", "alerts"):
         assert "p95_ratio" in figures[page]
+    compared = figures["compare"]
+    assert (compared["ref"], compared["rounds"]) == ("HEAD", 1)
+    for served in ("this", "HEAD"):
+        for page in ("portfolio", "portfolio_charts", "account_detail", "alerts"):
+            assert len(compared[served][page]["p95_ratios"]) == 1
+            assert compared[served][page]["median_p95_ratio"] > 0
