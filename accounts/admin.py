@@ -2,6 +2,28 @@ from django.contrib import admin
 
 from . import audit
 from .models import Account, AuditEntry, Contact, Contract, Interaction, SeededBehaviour
+from .services import accounts_changed, analyse
+
+
+class ScoredRecordAdmin(admin.ModelAdmin):
+    """Edits made here reach the scores as the API's do: every account a change touches
+    is marked for recompute once the change commits (``accounts_changed``)."""
+
+    def save_model(self, request, obj, form, change):
+        manager = type(obj).objects
+        before = manager.filter(pk=obj.pk).values_list("account_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        accounts_changed(account_ids={obj.account_id, before} - {None})
+
+    def delete_model(self, request, obj):
+        account_id = obj.account_id
+        super().delete_model(request, obj)
+        accounts_changed(account_ids=[account_id])
+
+    def delete_queryset(self, request, queryset):
+        account_ids = set(queryset.values_list("account_id", flat=True))
+        super().delete_queryset(request, queryset)
+        accounts_changed(account_ids=account_ids)
 
 
 class ContactInline(admin.TabularInline):
@@ -31,6 +53,12 @@ class AccountAdmin(admin.ModelAdmin):
     inlines = [ContactInline, ContractInline]
     readonly_fields = ("scores_dirty_since", "created_at", "updated_at")
 
+    def save_related(self, request, form, formsets, change):
+        # Its contacts and contracts (the inlines) and its status and value feed the
+        # scores: recompute it, as the API's writes do.
+        super().save_related(request, form, formsets, change)
+        accounts_changed(account_ids=[form.instance.pk])
+
     def save_model(self, request, obj, form, change):
         # Reassigning an account here is audited like through the services.
         stored = Account.objects.filter(pk=obj.pk).first() if change else None
@@ -47,7 +75,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ScoredRecordAdmin):
     list_display = ("name", "email", "role", "account")
     search_fields = ("name", "email", "account__external_id", "account__name")
     list_filter = ("role",)
@@ -55,7 +83,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ScoredRecordAdmin):
     list_display = (
         "account",
         "start",
@@ -71,7 +99,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(ScoredRecordAdmin):
     list_display = ("occurred_at", "account", "direction", "kind", "channel", "tone", "nps", "csat")
     list_filter = ("direction", "kind", "channel")
     search_fields = ("account__external_id", "account__name", "text", "external_id")
@@ -79,6 +107,13 @@ class InteractionAdmin(admin.ModelAdmin):
     raw_id_fields = ("account", "contact", "responds_to")
     readonly_fields = ("text_hash", "tone", "cue_flags", "analysis_version", "created_at")
     list_select_related = ("account",)
+
+    def save_model(self, request, obj, form, change):
+        # What the scores read is derived from the text: derive it again when the text
+        # or the side that wrote it changes.
+        if not change or {"text", "direction"} & set(form.changed_data):
+            analyse(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SeededBehaviour)

@@ -52,9 +52,6 @@ def record_interaction(
     external_id: str = "",
 ) -> Interaction:
     """Write one interaction: analyse its text once, store it, mark the account dirty."""
-    from signals.text import TEXT_ANALYSIS_VERSION, analyse_text
-
-    analysis = analyse_text(text, direction=direction)
     interaction = Interaction(
         account=account,
         contact=contact,
@@ -63,21 +60,30 @@ def record_interaction(
         direction=direction,
         kind=kind,
         text=text,
-        text_hash=text_hash(text),
         nps=nps,
         csat=csat,
         amount=amount,
         due_at=due_at,
         responds_to=responds_to,
         external_id=external_id,
-        tone=analysis.tone,
-        cue_flags=analysis.cue_flags,
-        analysis_version=TEXT_ANALYSIS_VERSION,
     )
+    analyse(interaction)
     interaction.full_clean(validate_unique=False, validate_constraints=False)
     interaction.save()
     accounts_changed(account_ids=[account.pk])
     return interaction
+
+
+def analyse(interaction: Interaction) -> None:
+    """Set what is derived from an interaction's text and direction: its identity hash,
+    tone and cues (the scores read those, never the text itself)."""
+    from signals.text import TEXT_ANALYSIS_VERSION, analyse_text
+
+    analysis = analyse_text(interaction.text, direction=interaction.direction)
+    interaction.text_hash = text_hash(interaction.text)
+    interaction.tone = analysis.tone
+    interaction.cue_flags = analysis.cue_flags
+    interaction.analysis_version = TEXT_ANALYSIS_VERSION
 
 
 def find_duplicate(

@@ -1,0 +1,122 @@
+"""Edits in the Django admin reach the scores as the API's writes do: an interaction's
+text is analysed again when it changes, and every account an edit touches is marked for
+recompute (and recomputed once the edit commits)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.forms import MultiWidget
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Account, text_hash
+from accounts.services import record_interaction
+from signals.models import AccountHealth
+from tests.factories import AccountFactory, ContractFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(db) -> Client:
+    client = Client()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def _form_data(response) -> dict:
+    """What the admin's change form posts back unchanged: each field's current value,
+    split widgets (date and time) under their sub-names."""
+    data = {}
+    for bound in response.context["adminform"].form:
+        value = bound.value()
+        widget = bound.field.widget
+        if isinstance(widget, MultiWidget):
+            parts = widget.decompress(value)
+            data.update({f"{bound.html_name}_{i}": p or "" for i, p in enumerate(parts)})
+        elif value is not None:
+            data[bound.html_name] = "on" if value is True else value
+    return {k: v for k, v in data.items() if v is not False}
+
+
+def _clean(account: Account) -> None:
+    Account.objects.filter(pk=account.pk).update(scores_dirty_since=None)
+
+
+def test_editing_an_interactions_text_analyses_it_again_and_rescores_the_account(
+    admin_client, django_capture_on_commit_callbacks
+):
+    account = AccountFactory(external_id="ADM-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        interaction = record_interaction(
+            account=account,
+            occurred_at=timezone.now() - dt.timedelta(days=1),
+            channel="email",
+            direction="inbound",
+            kind="message",
+            text="Thank you, the team has been wonderful and we are delighted.",
+        )
+    before = AccountHealth.objects.get(account=account)
+    assert interaction.tone > 0
+    _clean(account)
+
+    url = f"/admin/accounts/interaction/{interaction.pk}/change/"
+    data = _form_data(admin_client.get(url))
+    data["text"] = "This is unacceptable. We are furious and will cancel the contract."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    interaction.refresh_from_db()
+    assert interaction.text_hash == text_hash(data["text"])
+    assert interaction.tone < 0
+    assert interaction.cue_flags  # the new text's cues, not the old text's
+    after = AccountHealth.objects.get(account=account)
+    assert after.snapshot_id != before.snapshot_id  # recomputed on commit
+
+
+def test_a_contract_changed_or_an_interaction_deleted_in_the_admin_marks_the_account(
+    admin_client,
+):
+    contract = ContractFactory(account=AccountFactory(external_id="ADM-2"))
+    account = contract.account
+    _clean(account)
+    url = f"/admin/accounts/contract/{contract.pk}/change/"
+    data = {**_form_data(admin_client.get(url)), "early_termination_fee": "50000"}
+    assert admin_client.post(url, data).status_code == 302
+    account.refresh_from_db()
+    assert account.scores_dirty_since is not None
+
+    interaction = record_interaction(
+        account=account,
+        occurred_at=timezone.now() - dt.timedelta(days=1),
+        channel="email",
+        direction="inbound",
+        kind="message",
+        text="Fine.",
+    )
+    _clean(account)
+    response = admin_client.post(
+        f"/admin/accounts/interaction/{interaction.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.scores_dirty_since is not None
+
+
+def test_saving_an_account_with_its_inlines_in_the_admin_marks_it(admin_client):
+    account = AccountFactory(external_id="ADM-3")
+    _clean(account)
+    url = f"/admin/accounts/account/{account.pk}/change/"
+    response = admin_client.get(url)
+    data = _form_data(response)
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({management[f].html_name: management[f].value() for f in management.fields})
+    data["annual_value"] = "99000"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    account.refresh_from_db()
+    assert account.scores_dirty_since is not None
