@@ -45,18 +45,25 @@ def _clean(account: Account) -> None:
     Account.objects.filter(pk=account.pk).update(scores_dirty_since=None)
 
 
+def _message(account: Account, text: str):
+    """A message from the customer yesterday, written through the service."""
+    return record_interaction(
+        account=account,
+        occurred_at=timezone.now() - dt.timedelta(days=1),
+        channel="email",
+        direction="inbound",
+        kind="message",
+        text=text,
+    )
+
+
 def test_editing_an_interactions_text_analyses_it_again_and_rescores_the_account(
     admin_client, django_capture_on_commit_callbacks
 ):
     account = AccountFactory(external_id="ADM-1")
     with django_capture_on_commit_callbacks(execute=True):
-        interaction = record_interaction(
-            account=account,
-            occurred_at=timezone.now() - dt.timedelta(days=1),
-            channel="email",
-            direction="inbound",
-            kind="message",
-            text="Thank you, the team has been wonderful and we are delighted.",
+        interaction = _message(
+            account, "Thank you, the team has been wonderful and we are delighted."
         )
     before = AccountHealth.objects.get(account=account)
     assert interaction.tone > 0
@@ -89,14 +96,7 @@ def test_a_contract_changed_or_an_interaction_deleted_in_the_admin_marks_the_acc
     account.refresh_from_db()
     assert account.scores_dirty_since is not None
 
-    interaction = record_interaction(
-        account=account,
-        occurred_at=timezone.now() - dt.timedelta(days=1),
-        channel="email",
-        direction="inbound",
-        kind="message",
-        text="Fine.",
-    )
+    interaction = _message(account, "Fine.")
     _clean(account)
     response = admin_client.post(
         f"/admin/accounts/interaction/{interaction.pk}/delete/", {"post": "yes"}
