@@ -1,5 +1,5 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from signals.api.views import (
     AlertViewSet,
@@ -8,7 +8,7 @@ from signals.api.views import (
     ThresholdRuleViewSet,
 )
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("thresholds", ThresholdRuleViewSet, basename="threshold")
 router.register("scoring-runs", ScoringRunViewSet, basename="scoring-run")

@@ -449,3 +449,27 @@ def test_a_user_without_a_role_gets_403(api_as, alice_account):
 
 def test_anonymous_gets_401(api_as, alice_account):
     assert api_as(None).get("/api/accounts/").status_code == 401
+
+
+def test_the_api_root_lists_every_collection_at_its_api_address(api_as, manager, admin_user):
+    from django.urls import reverse
+
+    response = api_as(manager).get("/api/")
+    assert response.status_code == 200
+    listed = response.json()
+    assert set(listed) == {
+        "accounts",
+        "interactions",
+        "alerts",
+        "thresholds",
+        "scoring-runs",
+        "offboarding",
+    }
+    for name, url in listed.items():
+        path = url.removeprefix("http://testserver")
+        assert path == f"/api/{name}/"  # never a page's address
+        answer = api_as(admin_user).get(path)
+        assert answer.status_code == 200 and answer["Content-Type"] == "application/json"
+    # Pages and API routes share names; each namespace reverses to its own.
+    assert reverse("alert-detail", args=[7]) == "/alerts/7/"
+    assert reverse("api:alert-detail", args=[7]) == "/api/alerts/7/"
