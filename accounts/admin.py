@@ -1,8 +1,9 @@
+from django import forms
 from django.contrib import admin
 
 from . import audit
 from .models import Account, AuditEntry, Contact, Contract, Interaction, SeededBehaviour
-from .services import accounts_changed, analyse
+from .services import accounts_changed, analyse, find_duplicate
 
 
 class ScoredRecordAdmin(admin.ModelAdmin):
@@ -98,8 +99,41 @@ class ContractAdmin(ScoredRecordAdmin):
     raw_id_fields = ("account",)
 
 
+class InteractionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = "__all__"  # noqa: DJ007 - ModelAdmin.get_form passes the fields it shows
+
+    def clean(self):
+        """Refuse an interaction the record already holds (its identity, as the API
+        and the import match it), naming what collides, instead of failing on the
+        database's constraint: the identity includes a hash of the text that the form
+        does not carry."""
+        data = super().clean()
+        if self.errors or not data.get("account"):
+            return data
+        duplicate = find_duplicate(
+            account=data["account"],
+            occurred_at=data.get("occurred_at"),
+            direction=data.get("direction"),
+            kind=data.get("kind"),
+            text=data.get("text") or "",
+            external_id=data.get("external_id") or "",
+        )
+        if duplicate is not None and duplicate.pk != self.instance.pk:
+            field = "external_id" if data.get("external_id") else None
+            raise forms.ValidationError(
+                {field: f"Interaction {duplicate.pk} already records this"}
+                if field
+                else f"Interaction {duplicate.pk} already records this: same account, time,"
+                " direction, kind and text."
+            )
+        return data
+
+
 @admin.register(Interaction)
 class InteractionAdmin(ScoredRecordAdmin):
+    form = InteractionAdminForm
     list_display = ("occurred_at", "account", "direction", "kind", "channel", "tone", "nps", "csat")
     list_filter = ("direction", "kind", "channel")
     search_fields = ("account__external_id", "account__name", "text", "external_id")

@@ -120,3 +120,27 @@ def test_saving_an_account_with_its_inlines_in_the_admin_marks_it(admin_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     account.refresh_from_db()
     assert account.scores_dirty_since is not None
+
+
+def test_adding_an_interaction_the_record_already_holds_is_refused_with_a_reason(
+    admin_client,
+):
+    account = AccountFactory(external_id="ADM-4")
+    existing = record_interaction(
+        account=account,
+        occurred_at=timezone.now().replace(microsecond=0) - dt.timedelta(days=1),
+        channel="email",
+        direction="inbound",
+        kind="message",
+        text="Same words twice.",
+    )
+    data = _form_data(admin_client.get(f"/admin/accounts/interaction/{existing.pk}/change/"))
+    response = admin_client.post("/admin/accounts/interaction/add/", data)
+    assert response.status_code == 200  # the form again, with the reason; no 500
+    errors = response.context["adminform"].form.non_field_errors()
+    assert f"Interaction {existing.pk} already records this" in errors[0]
+    assert account.interactions.count() == 1
+
+    # The same row saved again (nothing changed) is not a duplicate of itself.
+    url = f"/admin/accounts/interaction/{existing.pk}/change/"
+    assert admin_client.post(url, data).status_code == 302
