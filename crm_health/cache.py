@@ -1,0 +1,35 @@
+"""Django's Redis cache, with one client per connection pool instead of one per call.
+
+``django.core.cache.backends.redis.RedisCacheClient.get_client`` builds a new
+``redis.Redis`` for every cache operation; redis-py fills ~170 response callbacks into
+each new client, which cost about twice the CPU of the ``GET`` itself (~85 µs against
+~40 µs here), and a page does three to five cache operations (session, badge, cached
+parts). A client only holds its pool and those callbacks, and is safe to share between
+threads, so one per pool serves every call.
+"""
+
+from __future__ import annotations
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class _OneClientPerPool(RedisCacheClient):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
+class ReusedClientRedisCache(RedisCache):
+    """``RedisCache`` (same options and behaviour), reusing its clients."""
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
