@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from . import audit
 from .models import Account, AuditEntry, Contact, Contract, Interaction, SeededBehaviour
-from .services import accounts_changed, analyse, find_duplicate
+from .services import account_rules, accounts_changed, analyse, find_duplicate
 
 
 class ScoredRecordAdmin(admin.ModelAdmin):
@@ -37,8 +38,35 @@ class ContractInline(admin.TabularInline):
     extra = 0
 
 
+class AccountAdminForm(forms.ModelForm):
+    """The admin's account form, held to the rules the API's writes follow
+    (``services.account_rules``): the offboarding statuses belong to the workflow, a
+    churned account needs its churn date, and so on."""
+
+    #: Who is editing (set per request by ``AccountAdmin.get_form``).
+    editor = None
+
+    class Meta:
+        model = Account
+        fields = "__all__"  # noqa: DJ007 - ModelAdmin.get_form passes the fields it shows
+
+    def clean(self):
+        data = super().clean()
+        stored = Account.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        fields = ("owner", "status", "started_at", "churned_at")
+        values = {name: data[name] for name in fields if name in data}
+        try:
+            account_rules(account=stored, by=self.editor, values=values)
+        except ValidationError as refused:
+            for name, messages in refused.message_dict.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+        return data
+
+
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
+    form = AccountAdminForm
     list_display = (
         "external_id",
         "name",
@@ -53,6 +81,10 @@ class AccountAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     inlines = [ContactInline, ContractInline]
     readonly_fields = ("scores_dirty_since", "created_at", "updated_at")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"editor": request.user})
 
     def save_related(self, request, form, formsets, change):
         # Its contacts and contracts (the inlines) and its status and value feed the

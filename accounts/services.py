@@ -112,7 +112,7 @@ AUDITED_ACCOUNT_FIELDS = ("owner",)
 WORKFLOW_STATUSES = frozenset({AccountStatus.OFFBOARDING, AccountStatus.OFFBOARDED})
 
 
-def _account_rules(*, account: Account | None, by, values: dict[str, Any]) -> None:
+def account_rules(*, account: Account | None, by, values: dict[str, Any]) -> None:
     """Who may set what on an account; raises ValidationError naming the field."""
     from .roles import is_manager
 
@@ -148,7 +148,7 @@ def create_account(*, by, external_id: str, name: str, **values: Any) -> Account
     from .roles import is_manager
 
     values.setdefault("owner", None if is_manager(by) else by)
-    _account_rules(account=None, by=by, values=values)
+    account_rules(account=None, by=by, values=values)
     if values.get("status", AccountStatus.ACTIVE) == AccountStatus.ACTIVE:
         values["churned_at"] = None
     if Account.objects.filter(external_id=external_id).exists():
@@ -162,13 +162,13 @@ def create_account(*, by, external_id: str, name: str, **values: Any) -> Account
 
 @transaction.atomic
 def update_account(*, account: Account, by, **values: Any) -> Account:
-    """Change an account's own fields; owner and status follow ``_account_rules``.
+    """Change an account's own fields; owner and status follow ``account_rules``.
     Reactivating a churned account clears ``churned_at``."""
     if "external_id" in values and values.pop("external_id") != account.external_id:
         raise ValidationError(
             {"external_id": "cannot change; it is the account's stable identifier."}
         )
-    _account_rules(account=account, by=by, values=values)
+    account_rules(account=account, by=by, values=values)
     if values.get("status") == AccountStatus.ACTIVE and "churned_at" not in values:
         values["churned_at"] = None
     changed = [k for k, v in values.items() if getattr(account, k) != v]
@@ -192,7 +192,7 @@ def update_account(*, account: Account, by, **values: Any) -> Account:
 
 def change_owner(*, account: Account, owner, by) -> Account:
     """Hand an account to another person (``owner`` None: nobody). Managers and admins
-    only (``_account_rules``); the change is recorded in the audit trail. Every path that
+    only (``account_rules``); the change is recorded in the audit trail. Every path that
     reassigns an account (API, pages, admin) should come through here."""
     return update_account(account=account, by=by, owner=owner)
 

@@ -109,12 +109,7 @@ def test_a_contract_changed_or_an_interaction_deleted_in_the_admin_marks_the_acc
 def test_saving_an_account_with_its_inlines_in_the_admin_marks_it(admin_client):
     account = AccountFactory(external_id="ADM-3")
     _clean(account)
-    url = f"/admin/accounts/account/{account.pk}/change/"
-    response = admin_client.get(url)
-    data = _form_data(response)
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        data.update({management[f].html_name: management[f].value() for f in management.fields})
+    url, data = _account_form(admin_client, account)
     data["annual_value"] = "99000"
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -144,3 +139,35 @@ def test_adding_an_interaction_the_record_already_holds_is_refused_with_a_reason
     # The same row saved again (nothing changed) is not a duplicate of itself.
     url = f"/admin/accounts/interaction/{existing.pk}/change/"
     assert admin_client.post(url, data).status_code == 302
+
+
+def _account_form(admin_client, account: Account) -> tuple[str, dict]:
+    url = f"/admin/accounts/account/{account.pk}/change/"
+    response = admin_client.get(url)
+    data = _form_data(response)
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({management[f].html_name: management[f].value() for f in management.fields})
+    return url, data
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    [
+        ({"status": "offboarding"}, "status", "set by the offboarding workflow"),
+        (
+            {"status": "churned", "churned_at": ""},
+            "churned_at",
+            "is required when status is churned",
+        ),
+    ],
+)
+def test_the_admin_holds_accounts_to_the_rules_the_api_follows(admin_client, change, field, reason):
+    account = AccountFactory(external_id="ADM-5")
+    url, data = _account_form(admin_client, account)
+    response = admin_client.post(url, {**data, **change})
+    assert response.status_code == 200  # the form again, nothing saved
+    errors = response.context["adminform"].form.errors
+    assert any(reason in message for message in errors[field]), errors
+    account.refresh_from_db()
+    assert account.status == "active"
