@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
 from django.db.models.query import QuerySet
 from django.utils.text import compress_string
 
+from crm_health.cache import cached
 from signals.models import HealthSnapshot
 
 from . import charts, pages
@@ -42,8 +41,6 @@ from .models import Account
 OVERVIEW_SECONDS = 3600
 #: The filters that change what the overview covers (page and sort do not).
 SCOPE_FILTERS = ("q", "segment", "band", "status", "owner")
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,21 +81,14 @@ def overview_key(*, scope: str, filters: dict[str, Any], version: str) -> str:
     return "portfolio-overview:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _cached(key: str, build: Callable[[], T]) -> T:
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, OVERVIEW_SECONDS)
-    return value
-
-
 def segments(visible: QuerySet[Account], *, scope: str, version: str) -> list[str]:
     """The segments of the visible accounts, for the filter form."""
-    return _cached(
+    return cached(
         overview_key(scope=scope, filters={}, version=version) + ":segments",
         lambda: sorted(
             s for s in visible.order_by().values_list("segment", flat=True).distinct() if s
         ),
+        OVERVIEW_SECONDS,
     )
 
 
@@ -109,7 +99,10 @@ def portfolio_summary(
     the visible set (one owner's accounts, or all)."""
     key = overview_key(scope=scope, filters=filters, version=version)
     return Overview(
-        summary=_cached(key + ":summary", lambda: pages.portfolio_summary(accounts)), key=key
+        summary=cached(
+            key + ":summary", lambda: pages.portfolio_summary(accounts), OVERVIEW_SECONDS
+        ),
+        key=key,
     )
 
 
@@ -118,8 +111,10 @@ def portfolio_charts(
 ) -> Charts:
     """The charts of ``accounts``, as :func:`portfolio_summary` names them."""
     key = overview_key(scope=scope, filters=filters, version=version)
-    return _cached(
-        key + ":charts", lambda: build_charts(accounts, etag=f'W/"{key.rpartition(":")[2]}"')
+    return cached(
+        key + ":charts",
+        lambda: build_charts(accounts, etag=f'W/"{key.rpartition(":")[2]}"'),
+        OVERVIEW_SECONDS,
     )
 
 

@@ -7,7 +7,6 @@ Views only parse input, call a read model (``accounts.pages``) or a service
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import re_accepts_gzip
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from crm_health.cache import cached
 from crm_health.pagination import IdPaginator
 from signals.models import AccountHealth, HealthSnapshot
 
@@ -188,22 +188,21 @@ def _snapshot_parts(account: Account, current: AccountHealth | None) -> dict:
     per snapshot: snapshots never change, and a new one changes the key."""
     if current is None:
         return _derived_parts(None, document=None, history=[], changes=[])
-    key = f"health-panel:{account.pk}:{current.snapshot_id}"
-    parts = cache.get(key)
-    if parts is None:
+
+    def build() -> dict:
         document = (
             HealthSnapshot.objects.filter(pk=current.snapshot_id)
             .values_list("document", flat=True)
             .first()
         )
-        parts = _derived_parts(
+        return _derived_parts(
             current,
             document=document,
             history=pages.health_history(account),
             changes=pages.changes_since_last(account)[:12],
         )
-        cache.set(key, parts, PANEL_SECONDS)
-    return parts
+
+    return cached(f"health-panel:{account.pk}:{current.snapshot_id}", build, PANEL_SECONDS)
 
 
 def _derived_parts(

@@ -1,4 +1,5 @@
-"""Django's Redis cache, with one client per connection pool instead of one per call.
+"""The cache: a value built once and read after (``cached``), and Django's Redis cache
+with one client per connection pool instead of one per call.
 
 ``django.core.cache.backends.redis.RedisCacheClient.get_client`` builds a new
 ``redis.Redis`` for every cache operation; redis-py fills ~170 response callbacks into
@@ -10,7 +11,24 @@ threads, so one per pool serves every call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+T = TypeVar("T")
+
+
+def cached(key: str, build: Callable[[], T], seconds: int) -> T:
+    """The value cached under ``key``, else ``build()``, cached for ``seconds``. Keys
+    name what the value depends on, so a change of data is a new key. (Django's
+    ``cache.get_or_set`` would read the cache a second time after every miss.)"""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
 
 
 class _OneClientPerPool(RedisCacheClient):

@@ -1,10 +1,11 @@
 """Pagination for pages (``IdPaginator``) and for the API (``BoundedPageNumberPagination``)."""
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from crm_health.cache import cached
 
 
 class BoundedPageNumberPagination(PageNumberPagination):
@@ -71,12 +72,7 @@ class IdPaginator(Paginator):
 
         if self.order_key is None:
             return read()
-        key = f"{self.order_key}:{bottom}:{top}"
-        ids = cache.get(key)
-        if ids is None:
-            ids = read()
-            cache.set(key, ids, ORDER_SECONDS)
-        return ids
+        return cached(f"{self.order_key}:{bottom}:{top}", read, ORDER_SECONDS)
 
     def page(self, number) -> Page:
         number = self.validate_number(number)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import Account
 from accounts.roles import role_of, sees_all_accounts
+from crm_health.cache import cached
 from signals.bulk import insert_all
 from signals.catalogue import CATALOGUE, CUSTOMER_KEYS, VENDOR_KEYS
 from signals.models import (
@@ -320,12 +321,11 @@ def badge_count(user) -> int:
     shows it on every page: counted at most once per ``BADGE_SECONDS`` per visible set."""
     if not user or not user.is_authenticated:
         return 0
-    key = _badge_key("all" if sees_all_accounts(user) else f"owner:{user.pk}")
-    count = cache.get(key)
-    if count is None:
-        count = Alert.objects.visible_to(user).filter(status__in=OPEN_ALERT_STATUSES).count()
-        cache.set(key, count, BADGE_SECONDS)
-    return count
+    return cached(
+        _badge_key("all" if sees_all_accounts(user) else f"owner:{user.pk}"),
+        lambda: Alert.objects.visible_to(user).filter(status__in=OPEN_ALERT_STATUSES).count(),
+        BADGE_SECONDS,
+    )
 
 
 def _forget_badges(alert: Alert) -> None:
