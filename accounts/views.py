@@ -293,13 +293,12 @@ def account_health_panel(request: HttpRequest, external_id: str) -> HttpResponse
     """The health panel, polled after a write: 204 (nothing to swap, keep polling)
     until the recompute has landed, i.e. the scores' ``computed_at`` moved past
     ``since`` or the account is no longer waiting for a recompute."""
-    account = _visible_account(request, external_id)
+    account = _visible_account(request, external_id, "current_health")
     since = request.GET.get("since")
     if since is not None:
-        current = AccountHealth.objects.filter(account=account).values_list(
-            "computed_at", flat=True
-        )
-        landed = _stamp(current.first()) != since or account.scores_dirty_since is None
+        current = _current_health(account)
+        computed_at = current.computed_at if current else None
+        landed = _stamp(computed_at) != since or account.scores_dirty_since is None
         if not landed:
             return HttpResponse(status=204)
     return render(
