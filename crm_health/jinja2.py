@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import jinja2
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template import defaultfilters
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import json_script
@@ -75,14 +75,6 @@ def url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
-def url_or_none(name: str, *args) -> str | None:
-    """``url(name, …)`` or None while that page does not exist (crm_ui.url_or_none)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def environment(**options) -> jinja2.Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say
     options["undefined"] = jinja2.StrictUndefined  # a typo fails a test, never renders ""
@@ -106,7 +98,7 @@ def environment(**options) -> jinja2.Environment:
     )
     env.globals.update(
         url=url,
-        url_or_none=url_or_none,
+        url_or_none=crm_ui.url_or_none,
         # Choice labels as plain strings (a model's get_FOO_display rebuilds its
         # choices dict on every call).
         KINDS={k: str(v) for k, v in Kind.choices},

@@ -139,7 +139,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------------------
 # Per process by default. The production shape points CACHE_URL at Redis so every web
 # worker shares sessions, the portfolio overview (accounts.overview), the account page's
-# per-snapshot health panel parts and API throttle counts.
+# per-snapshot health panel parts, the navigation's alert count and API throttle counts.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "crm_health.cache.ReusedClientRedisCache"
