@@ -12,8 +12,9 @@ class ScoredRecordAdmin(admin.ModelAdmin):
     is marked for recompute once the change commits (``accounts_changed``)."""
 
     def save_model(self, request, obj, form, change):
-        manager = type(obj).objects
-        before = manager.filter(pk=obj.pk).values_list("account_id", flat=True).first()
+        # The account it belonged to (the form's initial value; none when added): an
+        # edit may move it to another, and both are rescored.
+        before = form.initial.get("account")
         super().save_model(request, obj, form, change)
         accounts_changed(account_ids={obj.account_id, before} - {None})
 
@@ -52,7 +53,9 @@ class AccountAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        stored = Account.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        # The instance still holds the stored values: the form copies its data onto it
+        # only after clean().
+        stored = self.instance if self.instance.pk else None
         fields = ("owner", "status", "started_at", "churned_at")
         values = {name: data[name] for name in fields if name in data}
         try:
@@ -153,13 +156,11 @@ class InteractionAdminForm(forms.ModelForm):
             external_id=data.get("external_id") or "",
         )
         if duplicate is not None and duplicate.pk != self.instance.pk:
-            field = "external_id" if data.get("external_id") else None
-            raise forms.ValidationError(
-                {field: f"Interaction {duplicate.pk} already records this"}
-                if field
-                else f"Interaction {duplicate.pk} already records this: same account, time,"
-                " direction, kind and text."
-            )
+            found = f"Interaction {duplicate.pk} already records this"
+            if data.get("external_id"):
+                self.add_error("external_id", found)
+            else:
+                self.add_error(None, f"{found}: same account, time, direction, kind and text.")
         return data
 
 

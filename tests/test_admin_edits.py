@@ -96,6 +96,14 @@ def test_a_contract_changed_or_an_interaction_deleted_in_the_admin_marks_the_acc
     account.refresh_from_db()
     assert account.scores_dirty_since is not None
 
+    # Moved to another account: the one it left and the one it joined are both rescored.
+    other = AccountFactory(external_id="ADM-2B")
+    _clean(account)
+    _clean(other)
+    assert admin_client.post(url, {**data, "account": str(other.pk)}).status_code == 302
+    assert Account.objects.get(pk=account.pk).scores_dirty_since is not None
+    assert Account.objects.get(pk=other.pk).scores_dirty_since is not None
+
     interaction = _message(account, "Fine.")
     _clean(account)
     response = admin_client.post(
