@@ -72,7 +72,8 @@ def side_frame(
 
 
 def _churn_frame(features: Features, side: pd.DataFrame) -> pd.DataFrame:
-    frame = features.frame.join(side)
+    own = [c for c in (*CHURN_NUMERIC, *CHURN_CATEGORICAL) if c not in side.columns]
+    frame = features.table(own).join(side)
     return frame[[*CHURN_NUMERIC, *CHURN_CATEGORICAL]]
 
 
@@ -100,16 +101,16 @@ def clv_values(features: Features, state: ClvModelState | None) -> tuple[pd.Seri
         rfm_summary,
     )
 
-    empty = pd.Series(np.nan, index=features.frame.index)
+    index = pd.Index(features.account_ids, name="account_id")
+    empty = pd.Series(np.nan, index=index)
     if state is None or not state.parameters:
         reason = state.note if state is not None else "no payment model fitted yet"
         return empty, f"clv: {reason}"
-    df = features.interactions
-    payments = df.loc[(df["kind"] == Kind.PAYMENT) & df["amount"].notna()]
+    payments = features.payments()
     purchases = payments.loc[payments["amount"] > 0]
     if purchases.empty:
         return empty, "clv: null for accounts without payments"
-    end = features.as_of.max()
+    end = features.observation_end
     summary = rfm_summary(
         purchases,
         customer_col="account_id",
@@ -133,7 +134,7 @@ def clv_values(features: Features, state: ClvModelState | None) -> tuple[pd.Seri
     )
     historical = payments.groupby("account_id")["amount"].sum().reindex(summary.index)
     clv = pd.Series(historical.to_numpy() + predicted, index=summary.index)
-    return clv.reindex(features.frame.index), f"clv: {state.note}"
+    return clv.reindex(index), f"clv: {state.note}"
 
 
 def metrics_for(
@@ -142,13 +143,15 @@ def metrics_for(
     """NPS, CSAT, churn probability and CLV per account of the chunk."""
     churn, churn_note = churn_probabilities(_churn_frame(features, side), models.churn)
     clv, clv_note = clv_values(features, models.clv)
-    frame = features.frame
     out: dict[int, Metrics] = {}
     # Plain dicts: per-account ``.at``/``.get`` on pandas objects dominate otherwise.
-    nps_of, csat_of = frame["nps"].to_dict(), frame["csat"].to_dict()
     churn_of, clv_of = churn.to_dict(), clv.to_dict()
-    for account_id in frame.index:
-        nps, csat = nps_of[account_id], csat_of[account_id]
+    for account_id, nps, csat in zip(
+        features.account_ids.tolist(),
+        features.columns["nps"].tolist(),
+        features.columns["csat"].tolist(),
+        strict=True,
+    ):
         value = clv_of.get(account_id, math.nan)
         notes = [churn_note]
         if clv_note and (math.isnan(value) or not clv_note.endswith("without payments")):

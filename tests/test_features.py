@@ -221,3 +221,75 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_accounts():
     with CaptureQueriesContext(connection) as many:
         build_features([a.pk for a in large], as_of=NOW)
     assert len(few) == len(many) == 4
+
+
+def test_an_outbound_at_the_same_moment_is_not_a_reply_and_another_accounts_never_is():
+    account, other = AccountFactory(), AccountFactory()
+    asked = say(account, ago(20), kind="request")
+    say(account, ago(20), direction="outbound")  # same instant: not an answer to it
+    say(other, ago(20, hours=-2), direction="outbound")  # someone else's thread
+    say(account, ago(20, hours=-5), direction="outbound")
+    lonely = say(other, ago(15), kind="request")
+
+    features = build_features([account.pk, other.pk], as_of=NOW)
+
+    mine, theirs = features.account(account.pk), features.account(other.pk)
+    assert mine["replies_measured"] == 1
+    assert mine["reply_median_hours"] == pytest.approx(5.0)
+    assert mine.ids("unanswered") == []
+    assert theirs["replies_measured"] == 0
+    assert theirs.ids("unanswered") == [lonely.pk]
+    assert asked.pk not in theirs.ids("unanswered")
+
+
+def test_reply_median_is_the_middle_of_an_even_number_of_replies():
+    account = AccountFactory()
+    for days, hours in ((40, 2), (30, 4), (20, 10), (10, 60)):
+        say(account, ago(days), kind="message")
+        say(account, ago(days, hours=-hours), direction="outbound")
+    f = build_features([account.pk], as_of=NOW).account(account.pk)
+    assert f["reply_median_hours"] == pytest.approx(7.0)
+    assert len(f.ids("slow_replies")) == 1
+
+
+def test_a_payment_recorded_at_the_invoices_moment_settles_it():
+    account = AccountFactory()
+    say(account, ago(40), kind="payment", channel="payment", amount=100)
+    say(account, ago(40), kind="invoice", channel="invoice", due_at=ago(10), amount=100)
+    f = build_features([account.pk], as_of=NOW).account(account.pk)
+    assert f["invoices_due"] == 1
+    assert f["late_payments"] == 0
+
+
+def test_a_pitch_at_the_moment_of_the_no_is_taking_no_for_an_answer():
+    account = AccountFactory()
+    no = say(account, ago(30), kind="objection")
+    pitch = say(account, ago(30), direction="outbound", cue_flags=int(Cue.PITCH))
+    say(account, ago(30, hours=-1), kind="objection", cue_flags=0)
+    f = build_features([account.pk], as_of=NOW).account(account.pk)
+    assert f["pitches_after_no"] == 1
+    assert f["objections_pushed"] == 1
+    assert f.ids("pitches_after_no") == [no.pk, pitch.pk]
+
+
+def test_tone_surveys_and_churned_tenure():
+    account = AccountFactory(started_at=dt.date(2026, 1, 1), status="churned")
+    account.churned_at = dt.date(2026, 3, 1)
+    account.save()
+    for tone in (-0.8, 0.2, 0.3):
+        say(account, ago(120), tone=tone)
+    for score in (10, 9, 7, 3):
+        say(account, ago(110), kind="survey", channel="survey", nps=score)
+    for score in (5, 4, 2):
+        say(account, ago(105), kind="survey", channel="survey", csat=score)
+
+    f = build_features([account.pk], as_of=NOW).account(account.pk)
+
+    assert f["tone_mean"] == pytest.approx(-0.1)
+    assert f["tone_min"] == pytest.approx(-0.8)
+    assert f["nps"] == pytest.approx(25.0)  # 2 promoters, 1 detractor of 4
+    assert f["nps_responses"] == 4
+    assert f["csat"] == pytest.approx(11 / 3)
+    assert f["csat_satisfied_pct"] == pytest.approx(200 / 3)
+    assert f["tenure_days"] == 59  # stops at churn, not at as_of
+    assert len(f.ids("surveys")) == 7

@@ -1,8 +1,8 @@
 """Per-account features for many accounts at once.
 
 ``build_features(account_ids, as_of=...)`` loads one chunk with one narrow query per
-table (``frames``) and computes every aggregate with vectorised pandas
-(``aggregates``). Detectors read one account at a time through :class:`AccountFeatures`.
+table (``frames``) and computes every aggregate with vectorised numpy (``aggregates``).
+Detectors read one account at a time through :class:`AccountFeatures`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
+
+from accounts.vocabulary import Kind
 
 from . import frames
 from .aggregates import Aggregator, compute
@@ -27,16 +29,18 @@ DEFAULT_WINDOWS = (90, 180, 365)
 class Features:
     """Features of a chunk of accounts.
 
-    ``frame``: one row per account (index ``account_id``), numeric feature columns plus
-    the account's ``segment``/``status``. ``evidence``: feature name → account id → the
-    ids of the most recent interactions behind that feature. ``interactions``: the
-    loaded interaction frame (payments feed lifetime value).
+    ``account_ids``: the chunk's accounts, sorted. ``columns``: feature name → one value
+    per account (numeric arrays, plus the accounts' ``segment``/``status`` as lists).
+    ``evidence``: feature name → account id → the ids of the most recent interactions
+    behind that feature. ``rows``: the loaded interactions (payments feed lifetime
+    value); ``moments``: each account's ``as_of`` in microseconds.
     """
 
-    frame: pd.DataFrame
+    account_ids: np.ndarray
+    columns: dict[str, np.ndarray | list]
     evidence: dict[str, dict[int, list[int]]]
-    interactions: pd.DataFrame
-    as_of: pd.Series
+    rows: frames.Rows
+    moments: np.ndarray
     windows: tuple[int, ...]
     _row_cache: dict[int, dict[str, object]] | None = field(default=None, repr=False)
 
@@ -49,20 +53,44 @@ class Features:
         )
 
     def accounts(self) -> list[AccountFeatures]:
-        return [self.account(int(a)) for a in self.frame.index]
+        return [self.account(a) for a in self.account_ids.tolist()]
+
+    def table(self, names: Sequence[str] | None = None) -> pd.DataFrame:
+        """These feature columns (default: all) as a frame indexed by account id."""
+        chosen = self.columns if names is None else {n: self.columns[n] for n in names}
+        return pd.DataFrame(chosen, index=pd.Index(self.account_ids, name="account_id"))
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.table()
+
+    def payments(self) -> pd.DataFrame:
+        """Payments with an amount: ``account_id``, ``occurred_at`` (UTC), ``amount``."""
+        rows = self.rows
+        paid = np.flatnonzero((rows.kind == str(Kind.PAYMENT)) & ~np.isnan(rows.amount))
+        return pd.DataFrame(
+            {
+                "account_id": rows.account[paid],
+                "occurred_at": pd.to_datetime(rows.at[paid], unit="us", utc=True),
+                "amount": rows.amount[paid],
+            }
+        )
+
+    @property
+    def observation_end(self) -> pd.Timestamp:
+        """The latest ``as_of`` of the chunk."""
+        return pd.Timestamp(int(self.moments.max()), unit="us", tz="UTC")
 
     def _rows(self) -> dict[int, dict[str, object]]:
-        # One conversion per chunk (``frame.loc[account]`` per account costs more than
-        # every detector together), through one object array: ``to_dict("index")``
-        # boxes value by value, column by column, ~2 ms even for a one-account chunk.
+        # One conversion per chunk into plain Python values (a dict per account): the
+        # detectors read ~100 values per account, one by one.
         if self._row_cache is None:
-            columns = self.frame.columns.tolist()
+            names = list(self.columns)
+            values = [c.tolist() if isinstance(c, np.ndarray) else c for c in self.columns.values()]
             self._row_cache = {
-                account: dict(zip(columns, row, strict=True))
+                account: dict(zip(names, row, strict=True))
                 for account, row in zip(
-                    self.frame.index.tolist(),
-                    self.frame.to_numpy(dtype=object).tolist(),
-                    strict=True,
+                    self.account_ids.tolist(), zip(*values, strict=True), strict=True
                 )
             }
         return self._row_cache
@@ -147,42 +175,64 @@ def build_features(
     Runs a fixed number of queries whatever the number of accounts: accounts,
     contracts, contact counts and interactions (the longest window plus all payments).
     """
-    ids = sorted({int(a) for a in account_ids})
-    moments = frames.as_of_series(ids, as_of)
-    accounts = frames.load_accounts(ids).reindex(ids)
-    contracts = frames.load_contracts(ids)
-    contact_counts = frames.load_contact_counts(ids)
-    interactions = frames.load_interactions(ids, moments, max(windows))
-
-    index = pd.Index(ids, name="account_id")
-    agg = Aggregator(interactions, index, windows)
+    ids = np.array(sorted({int(a) for a in account_ids}), dtype=np.int64)
+    moments = frames.as_of_microseconds(ids.tolist(), as_of)
+    rows = frames.load_interactions(ids, moments, max(windows))
+    agg = Aggregator(rows, ids, windows)
     compute(agg)
-    frame = agg.frame()
-    _account_columns(frame, accounts, contracts, contact_counts, moments)
-    return Features(frame, agg.evidence, interactions, moments, tuple(sorted(windows)))
+    columns: dict[str, np.ndarray | list] = dict(agg.columns)
+    _account_columns(columns, ids.tolist(), moments.tolist())
+    return Features(ids, columns, agg.evidence, rows, moments, tuple(sorted(windows)))
 
 
-def _account_columns(
-    frame: pd.DataFrame,
-    accounts: pd.DataFrame,
-    contracts: pd.DataFrame,
-    contact_counts: pd.Series,
-    moments: pd.Series,
-) -> None:
+def _account_columns(columns: dict, ids: list[int], moments: list[int]) -> None:
     """Account and contract terms; for a churned account, tenure stops at churn."""
-    frame["segment"] = accounts["segment"].fillna("")
-    frame["status"] = accounts["status"]
-    frame["annual_value"] = accounts["annual_value"].fillna(0.0)
-    ended = accounts["churned_at"].where(accounts["churned_at"].notna(), moments)
-    ended = ended.where(ended <= moments, moments)
-    frame["tenure_days"] = (ended - accounts["started_at"]).dt.days.astype(float)
-    frame["known_contacts"] = contact_counts.reindex(frame.index).fillna(0.0)
-    contract = contracts.reindex(frame.index)
-    frame["has_contract"] = contract["start"].notna().astype(float)
-    frame["termination_fee"] = contract["early_termination_fee"].fillna(0.0)
-    frame["auto_renew"] = contract["auto_renew"].fillna(False).astype(float)
-    frame["renewals"] = contract["renewals_so_far"].fillna(0).astype(float)
-    frame["notice_days"] = contract["notice_days"].fillna(0).astype(float)
-    frame["contract_days"] = (contract["end"] - contract["start"]).dt.days.astype(float)
-    value = frame["annual_value"].where(frame["annual_value"] > 0)
-    frame["fee_ratio"] = (frame["termination_fee"] / value).astype(float)
+    accounts = frames.load_accounts(ids)
+    contracts = frames.load_contracts(ids)
+    contacts = frames.load_contact_counts(ids)
+    us = frames.microseconds
+    named: dict[str, list] = {
+        name: []
+        for name in (
+            "segment",
+            "status",
+            "annual_value",
+            "tenure_days",
+            "known_contacts",
+            "has_contract",
+            "termination_fee",
+            "auto_renew",
+            "renewals",
+            "notice_days",
+            "contract_days",
+            "fee_ratio",
+        )
+    }
+    for account_id, moment in zip(ids, moments, strict=True):
+        segment, status, started, churned, value = accounts.get(
+            account_id, ("", None, None, None, None)
+        )
+        value = float(value or 0)
+        ended = moment if churned is None else min(us(churned), moment)
+        start, end, auto_renew, renewals, fee, notice = contracts.get(
+            account_id, (None, None, False, 0, 0, 0)
+        )
+        fee = float(fee or 0)
+        named["segment"].append(segment or "")
+        named["status"].append(status)
+        named["annual_value"].append(value)
+        named["tenure_days"].append(
+            math.nan if started is None else float((ended - us(started)) // frames.US_PER_DAY)
+        )
+        named["known_contacts"].append(float(contacts.get(account_id, 0)))
+        named["has_contract"].append(0.0 if start is None else 1.0)
+        named["termination_fee"].append(fee)
+        named["auto_renew"].append(float(bool(auto_renew)))
+        named["renewals"].append(float(renewals or 0))
+        named["notice_days"].append(float(notice or 0))
+        named["contract_days"].append(
+            math.nan if start is None or end is None else float((end - start).days)
+        )
+        named["fee_ratio"].append(fee / value if value > 0 else math.nan)
+    for name, values in named.items():
+        columns[name] = values if name in ("segment", "status") else np.array(values, dtype=float)
