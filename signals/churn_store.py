@@ -49,28 +49,37 @@ def to_parameters(model: ChurnModel) -> dict[str, Any]:
     return params
 
 
-def _design(params: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
+def _numbers(values: Any) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):  # text or pandas' NA: as the pipeline's coercion does
+        return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(float, na_value=np.nan)
+
+
+def _design(params: Mapping[str, Any], frame: Mapping[str, Any]) -> np.ndarray:
+    """The model's input matrix from ``frame``: a DataFrame, or columns by name (the
+    recompute passes plain arrays; a frame per chunk cost more than the prediction)."""
     parts: list[np.ndarray] = []
     if params["numeric"]:
-        values = (
-            frame[params["numeric"]]
-            .apply(pd.to_numeric, errors="coerce")
-            .to_numpy(dtype=float, na_value=np.nan)
-        )
+        values = np.column_stack([_numbers(frame[name]) for name in params["numeric"]])
         medians = np.asarray(params["medians"], dtype=float)
         values = np.where(np.isnan(values), medians, values)
         parts.append((values - np.asarray(params["means"])) / np.asarray(params["scales"]))
     for name, categories in zip(params["categorical"], params["categories"], strict=True):
-        raw = frame[name].astype(object)
-        labels = raw.where(raw.notna(), MISSING_CATEGORY).astype(str).to_numpy()
+        labels = np.array(
+            [MISSING_CATEGORY if pd.isna(v) else str(v) for v in frame[name]], dtype=object
+        )
         # Unseen categories encode as all zeros, as OneHotEncoder(handle_unknown="ignore").
         parts.append(
             (labels[:, None] == np.asarray(categories, dtype=object)[None, :]).astype(float)
         )
-    return np.hstack(parts) if parts else np.zeros((len(frame), 0))
+    if parts:
+        return np.hstack(parts)
+    return np.zeros((len(frame.index) if isinstance(frame, pd.DataFrame) else 0, 0))
 
 
-def predict(params: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
-    """P(churn) per row of ``frame`` from stored parameters."""
+def predict(params: Mapping[str, Any], frame: Mapping[str, Any]) -> np.ndarray:
+    """P(churn) per row of ``frame`` (a DataFrame, or equal-length columns by name)
+    from stored parameters."""
     design = _design(params, frame)
     return expit(design @ np.asarray(params["coef"], dtype=float) + float(params["intercept"]))

@@ -58,38 +58,41 @@ def load_models() -> PortfolioModels:
     )
 
 
-def side_frame(
+def side_columns(
     features: Features,
     weights: HealthWeights,
     results: Mapping[int, Mapping[str, DetectorResult]] | None = None,
-) -> pd.DataFrame:
-    """Both sides' friction per account (detectors run per account, vectorised below).
+) -> dict[str, np.ndarray]:
+    """Both sides' friction per account, aligned with ``features.account_ids``.
     ``results``: the chunk's detector results when the caller already has them."""
     if results is None:
         results = {f.account_id: run_detectors(f) for f in features.accounts()}
-    rows = {account_id: sides(found, weights) for account_id, found in results.items()}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["customer_side", "vendor_side"])
+    pairs = [sides(results[a], weights) for a in features.account_ids.tolist()]
+    both = np.array(pairs, dtype=float).reshape(len(pairs), 2)
+    return {"customer_side": both[:, 0], "vendor_side": both[:, 1]}
 
 
-def _churn_frame(features: Features, side: pd.DataFrame) -> pd.DataFrame:
-    own = [c for c in (*CHURN_NUMERIC, *CHURN_CATEGORICAL) if c not in side.columns]
-    frame = features.table(own).join(side)
-    return frame[[*CHURN_NUMERIC, *CHURN_CATEGORICAL]]
+def _churn_columns(features: Features, side: Mapping[str, np.ndarray]) -> dict[str, object]:
+    """The churn model's inputs by name, aligned with ``features.account_ids``."""
+    return {
+        name: side[name] if name in side else features.columns[name]
+        for name in (*CHURN_NUMERIC, *CHURN_CATEGORICAL)
+    }
 
 
 def churn_probabilities(
-    frame: pd.DataFrame, state: ChurnModelState | None
-) -> tuple[pd.Series, str]:
-    """Per account (index of ``frame``): P(churn), and the note on how it was obtained."""
+    columns: Mapping[str, object], size: int, state: ChurnModelState | None
+) -> tuple[np.ndarray, str]:
+    """P(churn) for each of ``size`` accounts (``columns``: the model's inputs), and the
+    note on how it was obtained."""
     from signals.metrics.churn import DEFAULT_PRIOR
 
     if state is None:
         note = f"churn_probability: no churn model fitted yet; fallback prior {DEFAULT_PRIOR:.2f}"
-        return pd.Series(DEFAULT_PRIOR, index=frame.index), note
+        return np.full(size, DEFAULT_PRIOR), note
     if state.kind != "fitted" or not state.parameters:
-        return pd.Series(state.prior, index=frame.index), f"churn_probability: {state.note}"
-    values = churn_store.predict(state.parameters, frame)
-    return pd.Series(values, index=frame.index), f"churn_probability: {state.note}"
+        return np.full(size, float(state.prior)), f"churn_probability: {state.note}"
+    return churn_store.predict(state.parameters, columns), f"churn_probability: {state.note}"
 
 
 def clv_values(features: Features, state: ClvModelState | None) -> tuple[pd.Series, str | None]:
@@ -138,19 +141,18 @@ def clv_values(features: Features, state: ClvModelState | None) -> tuple[pd.Seri
 
 
 def metrics_for(
-    features: Features, side: pd.DataFrame, models: PortfolioModels
+    features: Features, side: Mapping[str, np.ndarray], models: PortfolioModels
 ) -> dict[int, Metrics]:
-    """NPS, CSAT, churn probability and CLV per account of the chunk."""
-    churn, churn_note = churn_probabilities(_churn_frame(features, side), models.churn)
+    """NPS, CSAT, churn probability and CLV per account of the chunk (``side``: from
+    ``side_columns``)."""
+    ids = features.account_ids.tolist()
+    churn, churn_note = churn_probabilities(_churn_columns(features, side), len(ids), models.churn)
     clv, clv_note = clv_values(features, models.clv)
     out: dict[int, Metrics] = {}
     # Plain dicts: per-account ``.at``/``.get`` on pandas objects dominate otherwise.
-    churn_of, clv_of = churn.to_dict(), clv.to_dict()
+    churn_of, clv_of = dict(zip(ids, churn.tolist(), strict=True)), clv.to_dict()
     for account_id, nps, csat in zip(
-        features.account_ids.tolist(),
-        features.columns["nps"].tolist(),
-        features.columns["csat"].tolist(),
-        strict=True,
+        ids, features.columns["nps"].tolist(), features.columns["csat"].tolist(), strict=True
     ):
         value = clv_of.get(account_id, math.nan)
         notes = [churn_note]
@@ -196,7 +198,8 @@ def fit_churn_model_for_portfolio(*, as_of: datetime | None = None) -> ChurnMode
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         features = build_features(part, as_of={a: moments[a] for a in part})
-        frames.append(_churn_frame(features, side_frame(features, weights)))
+        columns = _churn_columns(features, side_columns(features, weights))
+        frames.append(pd.DataFrame(columns, index=pd.Index(features.account_ids)))
     columns = [*CHURN_NUMERIC, *CHURN_CATEGORICAL]
     frame = pd.concat(frames) if frames else pd.DataFrame(columns=columns)
     statuses = dict(Account.objects.filter(pk__in=ids).values_list("id", "status"))

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 
@@ -28,6 +28,7 @@ from signals.bulk import insert_all
 from signals.catalogue import CATALOGUE, CUSTOMER_KEYS, VENDOR_KEYS
 from signals.detectors import run_detectors
 from signals.features import build_features
+from signals.features.frames import ACCOUNT_COLUMNS, AccountRow, load_accounts
 from signals.health import PRESENT, build_document, canonical, components
 from signals.models import AccountHealth, HealthSnapshot, HealthWeights
 from signals.portfolio import (
@@ -37,7 +38,7 @@ from signals.portfolio import (
     fit_portfolio_models,
     load_models,
     metrics_for,
-    side_frame,
+    side_columns,
 )
 
 __all__ = [
@@ -87,10 +88,17 @@ def scoring_moments(account_ids: Iterable[int], as_of: datetime) -> dict[int, da
     """The moment each account is scored at: ``as_of``, except that a churned account is
     seen as it was when it left (the end of its churn day) — after that there is no
     relationship left to judge, only silence."""
-    moments = dict.fromkeys(account_ids, as_of)
+    ids = list(account_ids)
     churned = Account.objects.filter(
-        pk__in=moments, status=AccountStatus.CHURNED, churned_at__isnull=False
+        pk__in=ids, status=AccountStatus.CHURNED, churned_at__isnull=False
     ).values_list("pk", "churned_at")
+    return _moments(ids, as_of, churned)
+
+
+def _moments(
+    account_ids: Iterable[int], as_of: datetime, churned: Iterable[tuple[int, date]]
+) -> dict[int, datetime]:
+    moments = dict.fromkeys(account_ids, as_of)
     for account_id, day in churned:
         end_of_day = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
         moments[account_id] = min(as_of, end_of_day)
@@ -103,16 +111,25 @@ def score_accounts(
     as_of: datetime,
     weights: HealthWeights,
     models: PortfolioModels,
+    rows: Mapping[int, AccountRow] | None = None,
 ) -> dict[int, dict]:
     """Health documents (``computed_at`` = ``as_of``) for ``{account id: external id}``.
+    ``rows``: the accounts as the caller already read them (else read here).
 
     Pure computation on the chunk's features: no writes.
     """
-    features = build_features(list(accounts), as_of=scoring_moments(accounts, as_of))
+    ids = list(accounts)
+    rows = rows if rows is not None else load_accounts(ids)
+    churned = [
+        (a, row.churned_at)
+        for a, row in rows.items()
+        if row.status == AccountStatus.CHURNED and row.churned_at is not None
+    ]
+    features = build_features(ids, as_of=_moments(ids, as_of, churned), accounts=rows)
     # Detectors run once per account; both sides (for the churn model) and the
     # document are built from the same results.
     results = {a: run_detectors(features.account(a)) for a in sorted(accounts)}
-    side = side_frame(features, weights, results)
+    side = side_columns(features, weights, results)
     metrics = metrics_for(features, side, models)
     stamp = _stamp(as_of)
     return {
@@ -162,9 +179,13 @@ def _recompute_chunk(
     models: PortfolioModels,
 ) -> RecomputeResult:
     moment = as_of or timezone.now()
-    rows = Account.objects.filter(pk__in=ids).values_list(
-        "id", "external_id", "status", "scores_dirty_since"
-    )
+    # What the features read of each account comes with it (one query, not three).
+    rows = [
+        (a, ext, dirty, AccountRow(*rest))
+        for a, ext, dirty, *rest in Account.objects.filter(pk__in=ids).values_list(
+            "id", "external_id", "scores_dirty_since", *ACCOUNT_COLUMNS[1:]
+        )
+    ]
     # The tips' fingerprints, not their documents: an unchanged portfolio's nightly run
     # parsed every stored document only to compare a hash.
     tips = {
@@ -174,12 +195,18 @@ def _recompute_chunk(
         )
     }
     live = {
-        a: ext for a, ext, status, _ in rows if status != AccountStatus.OFFBOARDED or a not in tips
+        a: ext for a, ext, _, row in rows if row.status != AccountStatus.OFFBOARDED or a not in tips
     }
     outcome = RecomputeResult(processed=len(live), frozen=len(rows) - len(live))
     if not live:
         return outcome
-    documents = score_accounts(live, as_of=moment, weights=weights, models=models)
+    documents = score_accounts(
+        live,
+        as_of=moment,
+        weights=weights,
+        models=models,
+        rows={a: row for a, _, _, row in rows if a in live},
+    )
     pending = []
     for account_id, document in documents.items():
         tip = tips.get(account_id)
@@ -188,7 +215,7 @@ def _recompute_chunk(
             pending.append(_snapshot(account_id, document, print_, moment, tip))
     written = _append(pending)
     _upsert_current(written, tips)
-    _clear_dirty([(a, dirty) for a, _, _, dirty in rows if a in live and dirty is not None])
+    _clear_dirty([(a, dirty) for a, _, dirty, _ in rows if a in live and dirty is not None])
     outcome.snapshots = written
     return outcome
 

@@ -169,11 +169,13 @@ def build_features(
     *,
     as_of: datetime | Mapping[int, datetime],
     windows: tuple[int, ...] = DEFAULT_WINDOWS,
+    accounts: Mapping[int, frames.AccountRow] | None = None,
 ) -> Features:
     """Features of ``account_ids`` at ``as_of`` (one moment, or one per account).
 
-    Runs a fixed number of queries whatever the number of accounts: accounts,
-    contracts, contact counts and interactions (the longest window plus all payments).
+    Runs a fixed number of queries whatever the number of accounts: accounts (unless
+    the caller has read them: ``accounts``), contracts, contact counts and interactions
+    (the longest window plus all payments).
     """
     ids = np.array(sorted({int(a) for a in account_ids}), dtype=np.int64)
     moments = frames.as_of_microseconds(ids.tolist(), as_of)
@@ -181,13 +183,16 @@ def build_features(
     agg = Aggregator(rows, ids, windows)
     compute(agg)
     columns: dict[str, np.ndarray | list] = dict(agg.columns)
-    _account_columns(columns, ids.tolist(), moments.tolist())
+    if accounts is None:
+        accounts = frames.load_accounts(ids.tolist())
+    _account_columns(columns, accounts, ids.tolist(), moments.tolist())
     return Features(ids, columns, agg.evidence, rows, moments, tuple(sorted(windows)))
 
 
-def _account_columns(columns: dict, ids: list[int], moments: list[int]) -> None:
+def _account_columns(
+    columns: dict, accounts: Mapping[int, frames.AccountRow], ids: list[int], moments: list[int]
+) -> None:
     """Account and contract terms; for a churned account, tenure stops at churn."""
-    accounts = frames.load_accounts(ids)
     contracts = frames.load_contracts(ids)
     contacts = frames.load_contact_counts(ids)
     us = frames.microseconds

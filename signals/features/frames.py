@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 from django.db.models import Count, DateTimeField, Func
@@ -150,10 +152,19 @@ def as_of_microseconds(
     return np.full(len(account_ids), microseconds(as_of), dtype=np.int64)
 
 
-def load_accounts(account_ids: Sequence[int]) -> dict[int, tuple]:
-    """Account id → (segment, status, started_at, churned_at, annual_value)."""
+class AccountRow(NamedTuple):
+    """What the features read of an account (``ACCOUNT_COLUMNS`` after the id)."""
+
+    segment: str
+    status: str
+    started_at: date | None
+    churned_at: date | None
+    annual_value: Decimal
+
+
+def load_accounts(account_ids: Sequence[int]) -> dict[int, AccountRow]:
     rows = Account.objects.filter(pk__in=account_ids).values_list(*ACCOUNT_COLUMNS)
-    return {row[0]: row[1:] for row in rows}
+    return {row[0]: AccountRow(*row[1:]) for row in rows}
 
 
 def load_contracts(account_ids: Sequence[int]) -> dict[int, tuple]:
