@@ -293,3 +293,12 @@ def test_tone_surveys_and_churned_tenure():
     assert f["csat_satisfied_pct"] == pytest.approx(200 / 3)
     assert f["tenure_days"] == 59  # stops at churn, not at as_of
     assert len(f.ids("surveys")) == 7
+
+
+def test_the_scoring_index_holds_every_column_the_scoring_read_takes():
+    from accounts.models import Interaction
+    from signals.features import frames
+
+    index = next(i for i in Interaction._meta.indexes if i.name == "interaction_scoring_read")
+    held = {Interaction._meta.get_field(f).column for f in [*index.fields, *index.include]}
+    assert held == set(frames.INTERACTION_COLUMNS)
