@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Account, Interaction
 from accounts.vocabulary import AccountStatus, Kind
 from signals import churn_store
+from signals.collector import batch_collections
 from signals.detectors import DetectorResult, run_detectors
 from signals.features import Features, build_features
 from signals.health import Metrics, sides
@@ -266,7 +267,8 @@ def fit_clv_model_for_portfolio(*, as_of: datetime | None = None) -> ClvModelSta
 
 def fit_portfolio_models(*, as_of: datetime | None = None) -> PortfolioModels:
     """Refit both portfolio models (the scheduled job calls this before a full recompute)."""
-    return PortfolioModels(
-        churn=fit_churn_model_for_portfolio(as_of=as_of),
-        clv=fit_clv_model_for_portfolio(as_of=as_of),
-    )
+    with batch_collections():
+        return PortfolioModels(
+            churn=fit_churn_model_for_portfolio(as_of=as_of),
+            clv=fit_clv_model_for_portfolio(as_of=as_of),
+        )
