@@ -330,3 +330,10 @@ def test_on_postgresql_the_binary_copy_read_gives_exactly_the_orm_reads_rows():
         np.testing.assert_array_equal(
             copied[name][by_id_copied], loaded[name][by_id_loaded], err_msg=name
         )
+
+
+def test_no_accounts_give_empty_features():
+    features = build_features([], as_of=NOW)
+    assert len(features.account_ids) == 0
+    assert features.frame.empty
+    assert features.accounts() == []

@@ -123,6 +123,8 @@ class Aggregator:
             return np.where(counted > 0, total / counted, np.nan)
 
     def median(self, positions: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Median per account (the mean of the middle two of an even count); NaN
+        without any."""
         codes = self.rows.code[positions]
         order = np.lexsort((values, codes))
         codes, values = codes[order], values[order]

@@ -198,6 +198,8 @@ def _floats(values: Sequence) -> np.ndarray:
 
 def load_interactions(accounts: np.ndarray, as_of: np.ndarray, longest_days: int) -> Rows:
     """The chunk's interactions (``accounts`` sorted, ``as_of`` aligned with them)."""
+    if not len(accounts):
+        return Rows(**_value_columns([]), code=np.zeros(0, np.int64), as_of=np.zeros(0, np.int64))
     start = _EPOCH + _ONE_US * int(as_of.min()) - timedelta(days=longest_days)
     end = _EPOCH + _ONE_US * int(as_of.max())
     read = read_copy if connection.vendor == "postgresql" else read_values
@@ -230,9 +232,13 @@ def read_values(account_ids: list[int], start: datetime, end: datetime) -> dict[
     window = chunk.filter(occurred_at__gt=start, occurred_at__lte=end)
     older_payments = chunk.filter(kind=Kind.PAYMENT, occurred_at__lte=start)
     selected = [f"{c}_raw" if c in MOMENT_COLUMNS else c for c in INTERACTION_COLUMNS]
-    rows = list(
-        window.values_list(*selected).union(older_payments.values_list(*selected), all=True)
+    return _value_columns(
+        list(window.values_list(*selected).union(older_payments.values_list(*selected), all=True))
     )
+
+
+def _value_columns(rows: list[tuple]) -> dict[str, np.ndarray]:
+    """``INTERACTION_COLUMNS`` tuples as ``Rows`` columns."""
     raw = dict(zip(INTERACTION_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}
 
     def column(name: str) -> Sequence:
