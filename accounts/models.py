@@ -138,8 +138,8 @@ class Contract(models.Model):
         return f"{self.account.external_id} {self.start}–{self.end or 'open'}"
 
 
-#: What the scoring read takes of each interaction besides its account and time (kept
-#: equal to ``signals.features.frames.INTERACTION_COLUMNS`` by a test).
+#: What the scoring read (``signals.features.frames``) takes of each interaction besides
+#: its account and time: the columns its index includes.
 SCORING_COLUMNS = [
     "id",
     "contact",

@@ -7,40 +7,28 @@ from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndex
 from django.db import migrations, models
 
 
-def _plain(schema_editor) -> bool:
-    return schema_editor.connection.vendor != "postgresql"
+class _ConcurrentlyOnPostgreSQL:
+    """The CONCURRENTLY operation on PostgreSQL, the ``plain`` one elsewhere."""
 
+    plain: type[migrations.AddIndex] | type[migrations.RemoveIndex]
 
-class AddIndexWithoutLocking(AddIndexConcurrently):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if _plain(schema_editor):
-            return migrations.AddIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-        return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if _plain(schema_editor):
-            return migrations.AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-        return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
 
 
-class RemoveIndexWithoutLocking(RemoveIndexConcurrently):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if _plain(schema_editor):
-            return migrations.RemoveIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-        return super().database_forwards(app_label, schema_editor, from_state, to_state)
+class AddIndexWithoutLocking(_ConcurrentlyOnPostgreSQL, AddIndexConcurrently):
+    plain = migrations.AddIndex
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if _plain(schema_editor):
-            return migrations.RemoveIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-        return super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+class RemoveIndexWithoutLocking(_ConcurrentlyOnPostgreSQL, RemoveIndexConcurrently):
+    plain = migrations.RemoveIndex
 
 
 class Migration(migrations.Migration):

@@ -23,24 +23,15 @@ import numpy as np
 from django.db import connection
 from django.db.models import Count, DateTimeField, Func
 
-from accounts.models import Account, Contact, Contract, Interaction
+from accounts.models import SCORING_COLUMNS, Account, Contact, Contract, Interaction
 from accounts.vocabulary import Channel, Kind
 
+#: The columns the scoring read takes: the account, the time and what the covering index
+#: ``interaction_scoring_read`` includes (``accounts.models.SCORING_COLUMNS``).
 INTERACTION_COLUMNS = (
-    "id",
     "account_id",
-    "contact_id",
     "occurred_at",
-    "direction",
-    "kind",
-    "channel",
-    "tone",
-    "cue_flags",
-    "nps",
-    "csat",
-    "amount",
-    "due_at",
-    "responds_to_id",
+    *(Interaction._meta.get_field(name).column for name in SCORING_COLUMNS),
 )
 ACCOUNT_COLUMNS = (
     "id",
