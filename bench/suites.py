@@ -220,9 +220,27 @@ def _worker(database_url: str):
                 except Exception:  # noqa: BLE001 - worker not up yet
                     if proc.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError("the bench worker did not start") from None
+            _refuse_other_consumers(app, f"bench-{os.getpid()}@")
             yield proc
         finally:
             app.conf.task_always_eager = previous
+
+
+def _refuse_other_consumers(app, ours: str) -> None:
+    """Another worker on the same queue would take some of the trials' recomputes (with
+    whatever code it loaded) and the figures would be of the wrong worker."""
+    replies = app.control.inspect(timeout=2).active_queues() or {}
+    queue = app.conf.task_default_queue
+    others = sorted(
+        name
+        for name, queues in replies.items()
+        if not name.startswith(ours) and any(q.get("name") == queue for q in queues)
+    )
+    if others:
+        raise RuntimeError(
+            f"other workers consume queue {queue!r} ({', '.join(others)}): stop them, or "
+            "point CELERY_BROKER_URL at a broker database of the bench's own"
+        )
 
 
 def bench_incremental(*, trials: int, database_url: str, accounts: int, interactions: int) -> dict:

@@ -121,3 +121,20 @@ def test_pages_bench_loads_every_page_against_healthz(roles):
         for page in ("portfolio", "portfolio_charts", "account_detail", "alerts"):
             assert len(compared[served][page]["p95_ratios"]) == 1
             assert compared[served][page]["median_p95_ratio"] > 0
+
+
+def test_the_incremental_bench_refuses_to_share_its_queue_with_another_worker():
+    from types import SimpleNamespace
+
+    from bench.suites import _refuse_other_consumers
+
+    def app(replies):
+        inspector = SimpleNamespace(active_queues=lambda: replies)
+        control = SimpleNamespace(inspect=lambda timeout: inspector)
+        return SimpleNamespace(control=control, conf=SimpleNamespace(task_default_queue="crm"))
+
+    ours = {"bench-42@vm": [{"name": "crm"}]}
+    _refuse_other_consumers(app(ours), "bench-42@")
+    _refuse_other_consumers(app({**ours, "mail@vm": [{"name": "mail"}]}), "bench-42@")
+    with pytest.raises(RuntimeError, match="stray@vm"):
+        _refuse_other_consumers(app({**ours, "stray@vm": [{"name": "crm"}]}), "bench-42@")
