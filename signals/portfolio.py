@@ -199,8 +199,8 @@ def fit_churn_model_for_portfolio(*, as_of: datetime | None = None) -> ChurnMode
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         features = build_features(part, as_of={a: moments[a] for a in part})
-        columns = _churn_columns(features, side_columns(features, weights))
-        frames.append(pd.DataFrame(columns, index=pd.Index(features.account_ids)))
+        inputs = _churn_columns(features, side_columns(features, weights))
+        frames.append(pd.DataFrame(inputs, index=pd.Index(features.account_ids)))
     columns = [*CHURN_NUMERIC, *CHURN_CATEGORICAL]
     frame = pd.concat(frames) if frames else pd.DataFrame(columns=columns)
     statuses = dict(Account.objects.filter(pk__in=ids).values_list("id", "status"))

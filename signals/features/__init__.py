@@ -67,7 +67,7 @@ class Features:
     def payments(self) -> pd.DataFrame:
         """Payments with an amount: ``account_id``, ``occurred_at`` (UTC), ``amount``."""
         rows = self.rows
-        paid = np.flatnonzero((rows.kind == str(Kind.PAYMENT)) & ~np.isnan(rows.amount))
+        paid = np.flatnonzero(rows.of_kind(Kind.PAYMENT) & ~np.isnan(rows.amount))
         return pd.DataFrame(
             {
                 "account_id": rows.account[paid],

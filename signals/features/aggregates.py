@@ -54,7 +54,6 @@ class Aggregator:
 
     def __init__(self, rows: Rows, accounts: np.ndarray, windows: tuple[int, ...]) -> None:
         self.rows = rows
-        self.accounts = accounts
         self.n = len(accounts)
         self.windows = tuple(sorted(windows, reverse=True))
         self.longest = self.windows[0]
@@ -75,9 +74,8 @@ class Aggregator:
     def cue(self, flag: Cue) -> np.ndarray:
         return (self.rows.cues & int(flag)) != 0
 
-    def kind_in(self, kinds: set[Kind] | Kind) -> np.ndarray:
-        values = [kinds] if isinstance(kinds, str) else sorted(kinds)
-        return np.isin(self.rows.kind, [str(k) for k in values])
+    def kind_in(self, kinds: set[Kind]) -> np.ndarray:
+        return np.isin(self.rows.kind, [str(k) for k in sorted(kinds)])
 
     def in_window(self, days: int) -> np.ndarray:
         if days not in self._windows:
@@ -205,10 +203,7 @@ def compute(agg: Aggregator) -> None:
     outbound = ~inbound
     talk = ~agg.kind_in(NON_CONVERSATION)
     cue = agg.cue
-
-    def kind(value: Kind) -> np.ndarray:
-        return rows.kind == str(value)
-
+    kind = rows.of_kind
     said_in = inbound & talk
     complaint = inbound & (
         kind(Kind.COMPLAINT) | (talk & (cue(Cue.QUALITY_COMPLAINT) | cue(Cue.MINOR_DETAIL)))
@@ -420,7 +415,7 @@ def _payments(agg: Aggregator, invoices: np.ndarray, payments: np.ndarray) -> No
 def _commitments(agg: Aggregator, promises: np.ndarray) -> None:
     """Our promises whose due date passed without a follow-up answering them."""
     rows = agg.rows
-    follow_ups = np.flatnonzero((rows.kind == str(Kind.FOLLOW_UP)) & ~np.isnan(rows.responds_to))
+    follow_ups = np.flatnonzero(rows.of_kind(Kind.FOLLOW_UP) & ~np.isnan(rows.responds_to))
     keys, first_at = _first_by_key(
         rows.responds_to[follow_ups].astype(np.int64), rows.at[follow_ups]
     )

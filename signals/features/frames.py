@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, DateTimeField, Func
+from django.db.models import Count
 
 from accounts.models import SCORING_COLUMNS, Account, Contact, Contract, Interaction
 from accounts.vocabulary import Channel, Kind
@@ -51,44 +51,17 @@ CONTRACT_COLUMNS = (
     "notice_days",
 )
 
-#: Timestamps of the interaction rows (see ``_Moment``).
-MOMENT_COLUMNS = ("occurred_at", "due_at")
 US_PER_SECOND = 1_000_000
 US_PER_DAY = 86_400 * US_PER_SECOND
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 
 
-class _Moment(Func):
-    """A timestamp as whole microseconds since 1970 on PostgreSQL, so a chunk's
-    ~50,000 rows load as integers instead of one Python datetime each; elsewhere the
-    stored value as it is (converted in Python by ``microseconds``).
-
-    Typed as the timestamp it stands for: a PostgreSQL datetime field has no
-    converter (the integer passes through), SQLite's turns its text into a datetime.
-    """
-
-    output_field = DateTimeField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return compiler.compile(self.source_expressions[0])
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
-            **extra_context,
-        )
-
-
-def microseconds(value: datetime | date | int | None) -> float:
-    """A moment (aware datetime, a date as its UTC midnight, or already microseconds)
-    as microseconds since 1970; NaN for None."""
+def microseconds(value: datetime | date | None) -> float:
+    """A moment (an aware datetime, or a date as its UTC midnight) as microseconds since
+    1970; NaN for None."""
     if value is None:
         return np.nan
-    if isinstance(value, int | float):
-        return float(value)
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day, tzinfo=UTC)
     return float((value - _EPOCH) // _ONE_US)
@@ -129,6 +102,10 @@ class Rows:
 
     def __len__(self) -> int:
         return len(self.id)
+
+    def of_kind(self, kind: Kind) -> np.ndarray:
+        """Which rows are of this kind."""
+        return self.kind == str(kind)
 
     @property
     def age_days(self) -> np.ndarray:
@@ -215,16 +192,12 @@ def load_interactions(accounts: np.ndarray, as_of: np.ndarray, longest_days: int
 
 def read_values(account_ids: list[int], start: datetime, end: datetime) -> dict[str, np.ndarray]:
     """The chunk's rows through the ORM, as ``Rows`` columns in no particular order."""
-    chunk = (
-        Interaction.objects.filter(account_id__in=account_ids)
-        .order_by()
-        .annotate(**{f"{c}_raw": _Moment(c) for c in MOMENT_COLUMNS})
-    )
+    chunk = Interaction.objects.filter(account_id__in=account_ids).order_by()
     window = chunk.filter(occurred_at__gt=start, occurred_at__lte=end)
     older_payments = chunk.filter(kind=Kind.PAYMENT, occurred_at__lte=start)
-    selected = [f"{c}_raw" if c in MOMENT_COLUMNS else c for c in INTERACTION_COLUMNS]
+    columns = INTERACTION_COLUMNS
     return _value_columns(
-        list(window.values_list(*selected).union(older_payments.values_list(*selected), all=True))
+        list(window.values_list(*columns).union(older_payments.values_list(*columns), all=True))
     )
 
 
