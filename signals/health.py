@@ -106,10 +106,12 @@ def build_document(
     results: Mapping[str, DetectorResult],
     metrics: Metrics,
     weights: HealthWeights,
+    both_sides: tuple[float, float] | None = None,
 ) -> dict:
     """The health document of interfaces.md (plus ``notes`` on how metrics were
-    obtained). Every key of every group, sorted by score descending then key."""
-    customer_side, vendor_side = sides(results, weights)
+    obtained). Every key of every group, sorted by score descending then key.
+    ``both_sides``: ``sides(results, weights)`` when the caller already has it."""
+    customer_side, vendor_side = both_sides or sides(results, weights)
     health = health_score(penalties(customer_side, vendor_side, metrics), weights)
     present = sorted(
         (r for r in results.values() if r.score >= PRESENT), key=lambda r: (-r.score, r.key)

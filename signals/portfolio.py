@@ -22,7 +22,7 @@ from accounts.models import Account, Interaction
 from accounts.vocabulary import AccountStatus, Kind
 from signals import churn_store
 from signals.collector import batch_collections
-from signals.detectors import DetectorResult, run_detectors
+from signals.detectors import run_detectors
 from signals.features import Features, build_features
 from signals.health import Metrics, sides
 from signals.models import ChurnModelState, ClvModelState, HealthWeights
@@ -62,14 +62,15 @@ def load_models() -> PortfolioModels:
 def side_columns(
     features: Features,
     weights: HealthWeights,
-    results: Mapping[int, Mapping[str, DetectorResult]] | None = None,
+    pairs: Mapping[int, tuple[float, float]] | None = None,
 ) -> dict[str, np.ndarray]:
     """Both sides' friction per account, aligned with ``features.account_ids``.
-    ``results``: the chunk's detector results when the caller already has them."""
-    if results is None:
-        results = {f.account_id: run_detectors(f) for f in features.accounts()}
-    pairs = [sides(results[a], weights) for a in features.account_ids.tolist()]
-    both = np.array(pairs, dtype=float).reshape(len(pairs), 2)
+    ``pairs``: each account's (customer side, vendor side) when the caller already has
+    them (else the detectors run here)."""
+    if pairs is None:
+        pairs = {f.account_id: sides(run_detectors(f), weights) for f in features.accounts()}
+    ordered = [pairs[a] for a in features.account_ids.tolist()]
+    both = np.array(ordered, dtype=float).reshape(len(ordered), 2)
     return {"customer_side": both[:, 0], "vendor_side": both[:, 1]}
 
 
