@@ -10,6 +10,7 @@ from django.test import Client
 
 from signals.models import Alert, AlertEvent
 from tests.browser import open_alert, recorded_account, score
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,72 @@ def test_root_causes_chart_counts_resolved_alerts(manager, alerts):
 def test_root_causes_without_data_explains_how_to_get_some(manager):
     html = _client(manager).get("/alerts/root-causes/").content.decode()
     assert "No alert has been resolved with a root cause yet." in html
+
+
+def test_the_cached_inbox_follows_every_change_it_sorts_or_filters_on(
+    manager, am_alice, am_bob, alerts
+):
+    from django.contrib.auth.models import Group
+
+    from signals.alerts import acknowledge_alert, assign_alert, resolve_alert
+
+    boss, alice = _client(manager), _client(am_alice)
+    # Each of these is cached from here on.
+    assert len(_rows(boss.get("/alerts/"))) == 4
+    assert len(_rows(alice.get("/alerts/"))) == 3
+    assert _rows(boss.get("/alerts/", {"status": "acknowledged"})) == []
+    assert _rows(boss.get("/alerts/", {"assignee": "me"})) == []
+    assert len(_rows(_client(am_bob).get("/alerts/"))) == 1
+    am_bob.groups.set([Group.objects.get(name="manager")])  # what he may see changes
+    assert len(_rows(_client(am_bob).get("/alerts/"))) == 4
+    am_bob.groups.set([Group.objects.get(name="account_manager")])
+
+    resolve_alert(
+        alert=alerts["big_critical"], by=manager, root_cause="other", action_taken="called them"
+    )
+    assert alerts["big_critical"].pk not in _rows(boss.get("/alerts/"))
+
+    target = alerts["big_warning"]
+    acknowledge_alert(alert=target, by=manager)
+    assert _rows(boss.get("/alerts/", {"status": "acknowledged"})) == [target.pk]
+    assign_alert(alert=target, by=manager, assignee=manager)
+    assert _rows(boss.get("/alerts/", {"assignee": "me"})) == [target.pk]
+    other_manager = UserFactory(username="mo", role="manager")
+    assert _rows(_client(other_manager).get("/alerts/", {"assignee": "me"})) == []
+
+    fresh = open_alert(alerts["bob"].account, severity="critical", name="bob critical")
+    assert _rows(boss.get("/alerts/"))[0] == fresh.pk
+
+    bobs_account = alerts["bob"].account
+    bobs_account.owner = am_alice
+    bobs_account.save()
+    assert alerts["bob"].pk in _rows(alice.get("/alerts/"))
+
+
+def test_a_repeated_inbox_request_neither_counts_nor_sorts_the_alerts_again(manager, alerts):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(manager)
+    with CaptureQueriesContext(connection) as first:
+        first_rows = _rows(client.get("/alerts/"))
+    with CaptureQueriesContext(connection) as second:
+        assert _rows(client.get("/alerts/")) == first_rows
+
+    def alert_reads(queries) -> list[str]:
+        # The version's one statement (MAX ids, the accounts' count) is not a read of rows.
+        return [
+            q["sql"]
+            for q in queries
+            if 'FROM "signals_alert"' in q["sql"] and "MAX(id)" not in q["sql"]
+        ]
+
+    def counts(queries) -> list[str]:
+        return [sql for sql in alert_reads(queries) if sql.startswith("SELECT COUNT(*)")]
+
+    assert counts(first.captured_queries)
+    assert not counts(second.captured_queries)
+    # The second reads only the page's rows, by id: no sort of every alert first.
+    (rows,) = alert_reads(second.captured_queries)
+    assert '"signals_alert"."id" IN (' in rows
+    assert "ORDER BY" not in rows
