@@ -82,7 +82,7 @@ def run(names: list[str], *, quick: bool, database_url: str, options: argparse.N
         if not quick and options.growth:
             factor = options.growth_factor
             sizes.append((options.accounts * factor, options.interactions * factor))
-        figures["recompute"] = suites.bench_recompute(sizes=sizes)
+        figures["recompute"] = suites.bench_recompute(sizes=sizes, database_url=database_url)
     if "incremental" in names:
         figures["incremental"] = suites.bench_incremental(
             trials=5 if quick else options.trials,

@@ -9,25 +9,30 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-_STATUS = Path("/proc/self/status")
-_CLEAR_REFS = Path("/proc/self/clear_refs")
 
-
-def reset_peak_rss() -> None:
-    """Reset the kernel's high-water mark of this process's RSS (Linux: writing 5 to
+def reset_peak_rss(pid: int | str = "self") -> None:
+    """Reset the kernel's high-water mark of a process's RSS (Linux: writing 5 to
     clear_refs), so the next reading is the peak of one phase, not of the process."""
     with contextlib.suppress(OSError):
-        _CLEAR_REFS.write_text("5")
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
-def peak_rss_mb() -> float | None:
+def peak_rss_mb(pid: int | str = "self") -> float | None:
     try:
-        for line in _STATUS.read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         return None
     return None
+
+
+def child_pids(pid: int) -> list[int]:
+    """The direct children of ``pid`` (Linux), e.g. a Celery worker's pool processes."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 @dataclass

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from . import data
-from .measure import percentiles, ratio, timed
+from .measure import child_pids, peak_rss_mb, percentiles, ratio, reset_peak_rss, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 WINDOW_DAYS = 365
@@ -102,9 +102,68 @@ def _rules() -> None:
     )
 
 
-def bench_recompute(*, sizes: list[tuple[int, int]]) -> dict:
+def _reset_scores() -> None:
+    """Forget every score, alert and scoring run (the bench database, PostgreSQL only)
+    and mark every account dirty again: the next recompute starts where the last one
+    did, with every snapshot and alert to write."""
+    from accounts.models import Account
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE signals_notification, signals_alertevent, signals_alert, "
+            "signals_accounthealth, signals_healthsnapshot, signals_scoringrun CASCADE"
+        )
+    Account.objects.update(scores_dirty_since=dt.datetime.now(dt.UTC))
+    _vacuum_analyze()
+
+
+def _workers_recompute(database_url: str, processes: int) -> dict:
+    """The production shape of a full recompute: the run split into chunks that a
+    worker's pool of ``processes`` shares (signals.jobs), timed from publishing the
+    chunks to the run's end. The portfolio models are fitted already (as for the
+    in-process run), and the worker is started and warmed before the clock starts."""
+    from signals.jobs import _publish_chunks, _split_into_chunks
+    from signals.models import ScoringRun
+
+    _reset_scores()
+    now = dt.datetime.now(dt.UTC)
+    run = ScoringRun.objects.create(period_key=f"bench:{now.isoformat()}", started_at=now)
+    run = _split_into_chunks(run=run, now=now)
+    with _worker(database_url, concurrency=processes) as proc:
+        pool = child_pids(proc.pid)
+        for pid in pool:
+            reset_peak_rss(pid)
+        start = time.perf_counter()
+        _publish_chunks(run)
+        deadline = time.monotonic() + 3600
+        while True:
+            run.refresh_from_db()
+            if run.status != ScoringRun.Status.RUNNING:
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the bench worker stopped before the recompute ended")
+            time.sleep(0.02)
+        seconds = round(time.perf_counter() - start, 4)
+        peaks = [peak_rss_mb(pid) or 0.0 for pid in pool]
+    if run.status != ScoringRun.Status.SUCCEEDED:
+        raise RuntimeError(f"the bench recompute run {run.status}: {run.error}")
+    return {
+        "processes": processes,
+        "seconds": seconds,
+        "peak_rss_mb_per_process": max(peaks, default=None),
+        "processed": run.processed_accounts,
+        "changed": run.changed_accounts,
+        "alerts_opened": run.alerts_opened,
+    }
+
+
+def bench_recompute(*, sizes: list[tuple[int, int]], database_url: str = "") -> dict:
+    """Per size: the floor, the recompute in this one process, and (with a broker and
+    a database a worker can reach) the same recompute on a worker pool of one process
+    per core, as production runs it."""
     from signals.scoring import fit_portfolio_models
 
+    processes = os.cpu_count() or 1
     runs = []
     for accounts, interactions in sizes:
         data.make_portfolio(accounts=accounts, interactions=interactions)
@@ -112,6 +171,11 @@ def bench_recompute(*, sizes: list[tuple[int, int]]) -> dict:
         fit = timed(fit_portfolio_models)
         floor = timed(lambda a=accounts: _floor_recompute(a))
         real = timed(_full_recompute)
+        if database_url and settings.CELERY_BROKER_URL and connection.vendor == "postgresql":
+            pool = _workers_recompute(database_url, processes)
+            pool["ratio"] = ratio(pool["seconds"], floor.seconds)
+        else:
+            pool = {"skipped": "needs PostgreSQL and CELERY_BROKER_URL (a real worker pool)"}
         runs.append(
             {
                 "accounts": accounts,
@@ -124,6 +188,7 @@ def bench_recompute(*, sizes: list[tuple[int, int]]) -> dict:
                 "model_fit_seconds": fit.seconds,
                 "chunk_size": settings.CRM_SCORING_CHUNK_SIZE,
                 **real.result,
+                "workers": pool,
             }
         )
         print(
@@ -134,6 +199,10 @@ def bench_recompute(*, sizes: list[tuple[int, int]]) -> dict:
         first, last = runs[0], runs[-1]
         result["growth"] = ratio(last["seconds"], first["seconds"])
         result["size_growth"] = ratio(last["interactions"], first["interactions"])
+        if "seconds" in first["workers"] and "seconds" in last["workers"]:
+            result["workers_growth"] = ratio(
+                last["workers"]["seconds"], first["workers"]["seconds"]
+            )
     return result
 
 
@@ -186,7 +255,7 @@ def _process(cmd: list[str], env: dict[str, str], log_name: str, *, cwd: Path = 
 
 
 @contextmanager
-def _worker(database_url: str):
+def _worker(database_url: str, *, concurrency: int = 2):
     from crm_health.celery import app, ping
 
     cmd = [
@@ -197,7 +266,7 @@ def _worker(database_url: str):
         "crm_health",
         "worker",
         "--loglevel=WARNING",
-        "--concurrency=2",
+        f"--concurrency={concurrency}",
         "-Q",
         app.conf.task_default_queue,
         "--without-gossip",

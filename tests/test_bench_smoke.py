@@ -71,7 +71,24 @@ def test_recompute_bench_reports_both_sizes_and_their_growth():
         assert set(size) >= RECOMPUTE_RUN_FIELDS
         assert size["processed"] == size["accounts"]
         assert size["seconds"] > 0 and size["floor_seconds"] > 0
+        assert "skipped" in size["workers"]  # no database a worker process could reach
     assert {"growth", "size_growth"} <= set(figures)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_recompute_bench_also_runs_the_recompute_on_a_worker_pool(roles):
+    require_postgres()
+    require_redis()
+    figures = _bench("recompute", database_url_for_subprocess())
+    for size in figures["runs"]:
+        pool = size["workers"]
+        assert {"processes", "seconds", "ratio", "peak_rss_mb_per_process"} <= set(pool)
+        # The pool started from the same state and did the same work as this process.
+        assert pool["processed"] == size["processed"] == size["accounts"]
+        assert (pool["changed"], pool["alerts_opened"]) == (size["changed"], size["alerts_opened"])
+        assert pool["seconds"] > 0 and pool["peak_rss_mb_per_process"] > 0
+    assert "workers_growth" in figures
 
 
 @pytest.mark.django_db(transaction=True)
