@@ -289,7 +289,7 @@ def _upsert_current(written: list[HealthSnapshot], tips: Mapping[int, HealthSnap
         rows.append(
             AccountHealth(
                 account_id=s.account_id,
-                snapshot=s,
+                snapshot_id=s.pk,
                 computed_at=s.computed_at,
                 health=s.health,
                 previous_health=previous.health if previous else None,
