@@ -72,7 +72,7 @@ def _score_and_evaluate(account_ids: Sequence[int], as_of: dt.datetime | None) -
         # idempotent, and a batch redelivered after a crash finds its snapshots
         # unchanged but still needs its alerts; a rule added since the last change
         # also gets its say.
-        evaluation: Evaluation = evaluate_accounts(account_ids=account_ids)
+        evaluation: Evaluation = evaluate_accounts(account_ids=account_ids, scored=result.scored)
     _send_after_commit(evaluation.notification_ids)
     delay = float(os.environ.get(BATCH_DELAY_ENV) or 0)
     if delay:

@@ -37,6 +37,7 @@ from signals.portfolio import (
     metrics_for,
     side_columns,
 )
+from signals.thresholds import Scored
 
 __all__ = [
     "RecomputeResult",
@@ -65,6 +66,8 @@ class RecomputeResult:
     processed: int = 0
     frozen: int = 0
     snapshots: list[HealthSnapshot] = field(default_factory=list)
+    #: Every account found, as the threshold evaluation that follows needs it.
+    scored: dict[int, Scored] = field(default_factory=dict)
 
     @property
     def changed(self) -> int:
@@ -162,6 +165,7 @@ def recompute_accounts(
         total.processed += part.processed
         total.frozen += part.frozen
         total.snapshots.extend(part.snapshots)
+        total.scored.update(part.scored)
     _after_snapshots(total.snapshots)
     return total
 
@@ -196,7 +200,11 @@ def _recompute_chunk(
     live = {
         a: ext for a, ext, _, row in rows if row.status != AccountStatus.OFFBOARDED or a not in tips
     }
-    outcome = RecomputeResult(processed=len(live), frozen=len(rows) - len(live))
+    outcome = RecomputeResult(
+        processed=len(live),
+        frozen=len(rows) - len(live),
+        scored={a: Scored(segment=row.segment, status=row.status) for a, _, _, row in rows},
+    )
     if not live:
         return outcome
     documents = score_accounts(
@@ -216,6 +224,9 @@ def _recompute_chunk(
     _upsert_current(written, tips)
     _clear_dirty([(a, dirty) for a, _, dirty, _ in rows if a in live and dirty is not None])
     outcome.snapshots = written
+    for snapshot in written:
+        row = outcome.scored[snapshot.account_id]
+        outcome.scored[snapshot.account_id] = Scored(row.segment, row.status, snapshot)
     return outcome
 
 

@@ -108,7 +108,7 @@ def measure_value(components: Mapping[str, float | None], measure: str) -> float
     return None if value is None else float(value)
 
 
-def rule_applies(rule: ThresholdRule, account: Account) -> bool:
+def rule_applies(rule: ThresholdRule, account: Account | Scored) -> bool:
     # A churned customer is gone: alerting on it is noise, and its open alerts resolve.
     if account.status == AccountStatus.CHURNED:
         return False
@@ -218,8 +218,22 @@ class Evaluation:
         self.notification_ids.extend(other.notification_ids)
 
 
+@dataclass(frozen=True)
+class Scored:
+    """What a recompute holds of one account it just scored, so the evaluation that
+    follows in the same transaction need not read it back: the account's fields rules
+    look at, and the snapshot it appended (None when the scores did not change)."""
+
+    segment: str
+    status: str
+    snapshot: HealthSnapshot | None = None
+
+
 def evaluate_accounts(
-    *, account_ids: Iterable[int], rules: Sequence[ThresholdRule] | None = None
+    *,
+    account_ids: Iterable[int],
+    rules: Sequence[ThresholdRule] | None = None,
+    scored: Mapping[int, Scored] | None = None,
 ) -> Evaluation:
     """Evaluate every enabled rule (or ``rules``) against each account's current snapshot:
     open an alert where a rule matches and none is unresolved, auto-resolve unresolved
@@ -229,6 +243,9 @@ def evaluate_accounts(
     it after every recompute, on redelivery, or for a whole chunk. An alert resolved by
     a person while the condition still held is not reopened on the *same* snapshot, only
     when a later snapshot still matches.
+
+    ``scored``: what a recompute in the same transaction read and wrote for these
+    accounts (an account missing from it was not found, e.g. deleted meanwhile).
     """
     from signals import alerts as alert_actions
 
@@ -238,31 +255,44 @@ def evaluate_accounts(
         rules = list(ThresholdRule.objects.filter(enabled=True))
     if not ids or not rules:
         return outcome
-    accounts = {
-        a.pk: a
-        for a in Account.objects.filter(pk__in=ids)
-        .exclude(status__in=NOT_EVALUATED)
-        .select_related("owner")
-    }
+    if scored is None:
+        accounts: Mapping[int, Account | Scored] = {
+            a.pk: a for a in Account.objects.filter(pk__in=ids).exclude(status__in=NOT_EVALUATED)
+        }
+        fresh: dict[int, HealthSnapshot] = {}
+    else:
+        accounts = {
+            a: scored[a] for a in ids if a in scored and scored[a].status not in NOT_EVALUATED
+        }
+        fresh = {a: accounts[a].snapshot for a in accounts if accounts[a].snapshot is not None}
     tips = {
-        s.account_id: s
-        for s in HealthSnapshot.objects.filter(
-            account_id__in=accounts, superseded_by__isnull=True
-        ).only("id", "account_id", "components", "computed_at")
+        **fresh,
+        **{
+            s.account_id: s
+            for s in HealthSnapshot.objects.filter(
+                account_id__in=[a for a in accounts if a not in fresh],
+                superseded_by__isnull=True,
+            ).only("id", "account_id", "components", "computed_at")
+        },
     }
     rule_ids = [r.pk for r in rules]
+    # (account, rule) → (alert id, status): an alert row is built only to resolve it.
     unresolved = {
-        (a.account_id, a.rule_id): a
-        for a in Alert.objects.filter(account_id__in=tips, rule_id__in=rule_ids).exclude(
-            status=AlertStatus.RESOLVED
+        (account_id, rule_id): (pk, status)
+        for pk, account_id, rule_id, status in Alert.objects.filter(
+            account_id__in=tips, rule_id__in=rule_ids
         )
+        .exclude(status=AlertStatus.RESOLVED)
+        .values_list("pk", "account_id", "rule_id", "status")
     }
+    # Snapshots this recompute just appended have no alert yet.
     already_fired = set(
         Alert.objects.filter(
-            snapshot_id__in=[s.pk for s in tips.values()], rule_id__in=rule_ids
+            snapshot_id__in=[s.pk for a, s in tips.items() if a not in fresh],
+            rule_id__in=rule_ids,
         ).values_list("account_id", "rule_id", "snapshot_id")
     )
-    openings = []
+    matched = []
     for account_id, snapshot in sorted(tips.items()):
         account = accounts[account_id]
         for rule in rules:
@@ -275,13 +305,19 @@ def evaluate_accounts(
             current = unresolved.get((account_id, rule.pk))
             if hit and current is None:
                 if (account_id, rule.pk, snapshot.pk) not in already_fired:
-                    openings.append(
-                        alert_actions.Opening(
-                            account=account, rule=rule, snapshot=snapshot, value=value
-                        )
-                    )
-            elif not hit and current is not None and alert_actions.auto_resolve(alert=current):
-                outcome.resolved += 1
+                    matched.append((account_id, rule, snapshot, value))
+            elif not hit and current is not None:
+                pk, status = current
+                stale = Alert(pk=pk, account_id=account_id, rule_id=rule.pk, status=status)
+                if alert_actions.auto_resolve(alert=stale):
+                    outcome.resolved += 1
+    # Opening an alert tells people about the account: only then is it read whole.
+    whole = Account.objects.select_related("owner").in_bulk({a for a, *_ in matched})
+    openings = [
+        alert_actions.Opening(account=whole[a], rule=rule, snapshot=snapshot, value=value)
+        for a, rule, snapshot, value in matched
+        if a in whole
+    ]
     for opened in alert_actions.open_alerts(openings=openings):
         outcome.opened.append(opened.alert)
         outcome.notification_ids.extend(opened.notification_ids)
