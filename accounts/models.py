@@ -160,7 +160,12 @@ class Interaction(models.Model):
     """One touch point, either direction. Text is analysed once, when written
     (``tone``/``cue_flags``, see signals/text.py); the recompute never re-reads it."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
+    # No index of its own: every index below that starts with the account serves
+    # lookups by account (and the cascade when one is deleted); a fourth copy of the
+    # column only cost every insert.
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="interactions", db_index=False
+    )
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
     )

@@ -315,6 +315,25 @@ def test_the_scoring_index_holds_every_column_the_scoring_read_takes():
     assert named == held
 
 
+def test_interactions_keep_one_index_per_purpose_each_led_by_the_account():
+    from django.db import connection
+
+    from accounts.models import Interaction
+
+    table = Interaction._meta.db_table
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    led_by_account = {
+        name
+        for name, c in found.items()
+        if (c["index"] or c["unique"]) and c["columns"][:1] == ["account_id"]
+    }
+    # Lookups by account (and the cascade when an account is deleted) have an index;
+    # none is on the account alone, which would only cost every insert.
+    assert {"interaction_scoring_read", "interaction_account_kind"} <= led_by_account
+    assert not [n for n in led_by_account if found[n]["columns"] == ["account_id"]]
+
+
 def test_on_postgresql_the_binary_copy_read_gives_exactly_the_orm_reads_rows():
     from signals.features import frames
     from tests.services import require_postgres
