@@ -1,6 +1,6 @@
 """``python -m bench.plot RESULT [RESULT ...] [--out OUT.html]``: the recompute's cost
-against portfolio size (seconds of the real recompute and of its floor, per run), as a
-plotly HTML page.
+against portfolio size (seconds of the real recompute in one process, on a worker pool
+where the run measured it, and of its floor, per run), as a plotly HTML page.
 
 Each ``RESULT`` is the output of ``python -m bench recompute`` (its last JSON line is
 read); the runs of every file are plotted together, smallest portfolio first.
@@ -39,6 +39,15 @@ def scaling_figure(runs: list[dict]):
         name="full recompute (features → detectors → health → snapshots → thresholds)",
         text=[f"{label}<br>ratio {r['ratio']}×" for label, r in zip(labels, runs, strict=True)],
     )
+    pooled = [r for r in runs if "seconds" in r.get("workers", {})]
+    if pooled:
+        figure.add_scatter(
+            x=[r["accounts"] for r in pooled],
+            y=[r["workers"]["seconds"] for r in pooled],
+            mode="lines+markers",
+            name=f"the same on a worker pool ({pooled[0]['workers']['processes']} processes)",
+            text=[f"ratio {r['workers']['ratio']}×" for r in pooled],
+        )
     figure.add_scatter(
         x=accounts,
         y=[r["floor_seconds"] for r in runs],

@@ -155,3 +155,23 @@ def test_the_incremental_bench_refuses_to_share_its_queue_with_another_worker():
     _refuse_other_consumers(app({**ours, "mail@vm": [{"name": "mail"}]}), "bench-42@")
     with pytest.raises(RuntimeError, match="stray@vm"):
         _refuse_other_consumers(app({**ours, "stray@vm": [{"name": "crm"}]}), "bench-42@")
+
+
+def test_the_scaling_plot_draws_the_worker_pool_where_a_run_measured_it():
+    from bench.plot import scaling_figure
+
+    def size(accounts: int, seconds: float, workers: dict) -> dict:
+        return {
+            "accounts": accounts,
+            "interactions": accounts * 100,
+            "seconds": seconds,
+            "floor_seconds": seconds / 10,
+            "ratio": 10.0,
+            "workers": workers,
+        }
+
+    pooled = {"processes": 2, "seconds": 6.0, "ratio": 6.0}
+    measured = scaling_figure([size(10, 10.0, pooled), size(100, 90.0, pooled)])
+    assert [t.y[-1] for t in measured.data] == [90.0, 6.0, 9.0, 100.0]
+    skipped = scaling_figure([size(10, 10.0, {"skipped": "no broker"})])
+    assert len(skipped.data) == 3
