@@ -57,6 +57,14 @@ def _bench(name: str, database_url: str = "", **options) -> dict:
     return figures[name]
 
 
+def _bench_on_services(name: str, **options) -> dict:
+    """A benchmark that needs a worker or a server process: PostgreSQL (a database the
+    subprocesses can reach) and Redis."""
+    require_postgres()
+    require_redis()
+    return _bench(name, database_url_for_subprocess(), **options)
+
+
 @pytest.fixture
 def roles(db):
     for role in Role.values:
@@ -78,9 +86,7 @@ def test_recompute_bench_reports_both_sizes_and_their_growth():
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_recompute_bench_also_runs_the_recompute_on_a_worker_pool(roles):
-    require_postgres()
-    require_redis()
-    figures = _bench("recompute", database_url_for_subprocess())
+    figures = _bench_on_services("recompute")
     for size in figures["runs"]:
         pool = size["workers"]
         assert {"processes", "seconds", "ratio", "peak_rss_mb_per_process"} <= set(pool)
@@ -110,9 +116,7 @@ def test_import_bench_reports_the_import_against_copy_plus_text_analysis():
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_incremental_bench_times_save_to_snapshot_against_a_noop_task(roles):
-    require_postgres()
-    require_redis()
-    figures = _bench("incremental", database_url_for_subprocess())
+    figures = _bench_on_services("incremental")
     assert {"trials", "save_to_snapshot", "noop_round_trip", "p95_ratio"} <= set(figures)
     assert set(figures["save_to_snapshot"]) >= LATENCY_FIELDS
     assert figures["save_to_snapshot"]["n"] == figures["noop_round_trip"]["n"] == 5
@@ -121,10 +125,8 @@ def test_incremental_bench_times_save_to_snapshot_against_a_noop_task(roles):
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_pages_bench_loads_every_page_against_healthz(roles):
-    require_postgres()
-    require_redis()
     # Compared with the commit checked out (served from a worktree of it, alternating).
-    figures = _bench("pages", database_url_for_subprocess(), compare="HEAD")
+    figures = _bench_on_services("pages", compare="HEAD")
     assert {"accounts", "clients", "requests_per_client", "cache"} <= set(figures)
     assert figures["portfolio_overview_build_seconds"] > 0
     for page in ("healthz", "portfolio", "portfolio_charts", "account_detail", "alerts"):
