@@ -236,7 +236,9 @@ def _snapshot(
     metrics = document["metrics"]
     return HealthSnapshot(
         account_id=account_id,
-        supersedes=tip,
+        # The id, not the instance: a one-to-one's reverse cache would tie the tip and
+        # its successor (with its document) into a cycle for the collector.
+        supersedes_id=tip.pk if tip else None,
         computed_at=moment,
         health=document["health"],
         band=document["band"],
@@ -283,7 +285,7 @@ def _append_one(snapshot: HealthSnapshot) -> HealthSnapshot | None:
     if tip.fingerprint == snapshot.fingerprint:
         return None
     snapshot.pk = None
-    snapshot.supersedes = tip
+    snapshot.supersedes_id = tip.pk
     try:
         with transaction.atomic():
             snapshot.save(force_insert=True)
@@ -296,7 +298,9 @@ def _append_one(snapshot: HealthSnapshot) -> HealthSnapshot | None:
 def _upsert_current(written: list[HealthSnapshot], tips: Mapping[int, HealthSnapshot]) -> None:
     rows = []
     for s in written:
-        previous = s.supersedes if s.supersedes_id else tips.get(s.account_id)
+        previous = tips.get(s.account_id)
+        if s.supersedes_id and (previous is None or previous.pk != s.supersedes_id):
+            previous = s.supersedes  # re-pointed after a concurrent append (rare): read it
         rows.append(
             AccountHealth(
                 account_id=s.account_id,
