@@ -21,7 +21,6 @@ a fresh one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,7 @@ from django.db.models import Count, Max
 from django.db.models.query import QuerySet
 from django.utils.text import compress_string
 
-from crm_health.cache import cached
+from crm_health.cache import cached, data_key
 from signals.models import HealthSnapshot
 
 from . import charts, pages
@@ -73,12 +72,8 @@ def data_version() -> str:
 
 def overview_key(*, scope: str, filters: dict[str, Any], version: str) -> str:
     """The cache key of the overview of one visible set (``scope``) after ``filters``."""
-    wanted = {name: filters.get(name) for name in SCOPE_FILTERS if filters.get(name)}
-    owner = wanted.get("owner")
-    if owner is not None:
-        wanted["owner"] = getattr(owner, "pk", owner)
-    raw = f"{version}|{scope}|{sorted((k, str(v)) for k, v in wanted.items())}"
-    return "portfolio-overview:" + hashlib.sha256(raw.encode()).hexdigest()
+    wanted = {name: filters.get(name) for name in SCOPE_FILTERS}
+    return data_key("portfolio-overview", version=version, scope=scope, filters=wanted)
 
 
 def segments(visible: QuerySet[Account], *, scope: str, version: str) -> list[str]:

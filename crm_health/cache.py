@@ -11,8 +11,9 @@ threads, so one per pool serves every call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+import hashlib
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -29,6 +30,15 @@ def cached(key: str, build: Callable[[], T], seconds: int) -> T:
         value = build()
         cache.set(key, value, seconds)
     return value
+
+
+def data_key(prefix: str, *, version: str, scope: str, filters: Mapping[str, Any]) -> str:
+    """The cache key of a value built from one version of the data (``version``), for
+    one visible set (``scope``) under ``filters`` (the empty ones left out, a model
+    instance by its primary key), hashed to a fixed length."""
+    wanted = sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items() if v)
+    raw = f"{version}|{scope}|{wanted}"
+    return f"{prefix}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 class _OneClientPerPool(RedisCacheClient):

@@ -4,7 +4,6 @@ these views parse forms, call those services and report the outcome."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -25,7 +24,7 @@ from accounts.charts import figure_json
 from accounts.charts import root_causes as root_causes_chart
 from accounts.models import Account
 from accounts.roles import is_admin, is_manager, sees_all_accounts
-from crm_health.cache import cached
+from crm_health.cache import cached, data_key
 from crm_health.pagination import ORDER_SECONDS, IdPaginator
 
 from . import alerts as alert_actions
@@ -125,9 +124,12 @@ def inbox(user, filters: dict) -> QuerySet[Alert]:
 
 def _inbox_key(user, filters: dict) -> str:
     """The cache key of one user's inbox under ``filters`` at the current data."""
-    wanted = sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items() if v)
-    raw = f"{alert_actions.inbox_version()}|{user.pk}|{sees_all_accounts(user)}|{wanted}"
-    return "alert-inbox:" + hashlib.sha256(raw.encode()).hexdigest()
+    return data_key(
+        "alert-inbox",
+        version=alert_actions.inbox_version(),
+        scope=f"{user.pk}|{sees_all_accounts(user)}",
+        filters=filters,
+    )
 
 
 @login_required
