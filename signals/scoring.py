@@ -200,12 +200,9 @@ def _recompute_chunk(
     live = {
         a: ext for a, ext, _, row in rows if row.status != AccountStatus.OFFBOARDED or a not in tips
     }
-    outcome = RecomputeResult(
-        processed=len(live),
-        frozen=len(rows) - len(live),
-        scored={a: Scored(segment=row.segment, status=row.status) for a, _, _, row in rows},
-    )
+    outcome = RecomputeResult(processed=len(live), frozen=len(rows) - len(live))
     if not live:
+        outcome.scored = _scored(rows, [])
         return outcome
     documents = score_accounts(
         live,
@@ -224,10 +221,15 @@ def _recompute_chunk(
     _upsert_current(written, tips)
     _clear_dirty([(a, dirty) for a, _, dirty, _ in rows if a in live and dirty is not None])
     outcome.snapshots = written
-    for snapshot in written:
-        row = outcome.scored[snapshot.account_id]
-        outcome.scored[snapshot.account_id] = Scored(row.segment, row.status, snapshot)
+    outcome.scored = _scored(rows, written)
     return outcome
+
+
+def _scored(rows: list[tuple], written: list[HealthSnapshot]) -> dict[int, Scored]:
+    """What the evaluation needs of each account read: its rows' segment and status,
+    and the snapshot appended for it, if any."""
+    appended = {s.account_id: s for s in written}
+    return {a: Scored(row.segment, row.status, appended.get(a)) for a, _, _, row in rows}
 
 
 def _snapshot(

@@ -257,7 +257,10 @@ def evaluate_accounts(
         return outcome
     if scored is None:
         accounts: Mapping[int, Account | Scored] = {
-            a.pk: a for a in Account.objects.filter(pk__in=ids).exclude(status__in=NOT_EVALUATED)
+            a.pk: a
+            for a in Account.objects.filter(pk__in=ids)
+            .exclude(status__in=NOT_EVALUATED)
+            .select_related("owner")
         }
         fresh: dict[int, HealthSnapshot] = {}
     else:
@@ -311,8 +314,13 @@ def evaluate_accounts(
                 stale = Alert(pk=pk, account_id=account_id, rule_id=rule.pk, status=status)
                 if alert_actions.auto_resolve(alert=stale):
                     outcome.resolved += 1
-    # Opening an alert tells people about the account: only then is it read whole.
-    whole = Account.objects.select_related("owner").in_bulk({a for a, *_ in matched})
+    # Opening an alert tells people about the account: a recompute's accounts are read
+    # whole (with their owner) only then.
+    whole = (
+        accounts
+        if scored is None
+        else Account.objects.select_related("owner").in_bulk({a for a, *_ in matched})
+    )
     openings = [
         alert_actions.Opening(account=whole[a], rule=rule, snapshot=snapshot, value=value)
         for a, rule, snapshot, value in matched
