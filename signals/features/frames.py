@@ -195,10 +195,10 @@ def read_values(account_ids: list[int], start: datetime, end: datetime) -> dict[
     chunk = Interaction.objects.filter(account_id__in=account_ids).order_by()
     window = chunk.filter(occurred_at__gt=start, occurred_at__lte=end)
     older_payments = chunk.filter(kind=Kind.PAYMENT, occurred_at__lte=start)
-    columns = INTERACTION_COLUMNS
-    return _value_columns(
-        list(window.values_list(*columns).union(older_payments.values_list(*columns), all=True))
+    rows = window.values_list(*INTERACTION_COLUMNS).union(
+        older_payments.values_list(*INTERACTION_COLUMNS), all=True
     )
+    return _value_columns(list(rows))
 
 
 def _value_columns(rows: list[tuple]) -> dict[str, np.ndarray]:
