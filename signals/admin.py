@@ -60,6 +60,11 @@ class AccountHealthAdmin(admin.ModelAdmin):
 class ChurnModelStateAdmin(admin.ModelAdmin):
     list_display = ("fitted_at", "kind", "n_train", "n_positive", "auc_cv")
 
+    def has_change_permission(self, request, obj=None):
+        # A fit's output, replaced by the next fit (and cached by stamp in workers:
+        # signals.config), never edited by hand.
+        return False
+
 
 @admin.register(ClvModelState)
 class ClvModelStateAdmin(admin.ModelAdmin):

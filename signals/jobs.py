@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Account
 from accounts.vocabulary import AccountStatus
 from signals.collector import batch_collections
+from signals.config import scoring_config
 from signals.dispatch import release_recompute, request_recompute
 from signals.models import ScoringChunk, ScoringRun
 from signals.thresholds import Evaluation, evaluate_accounts
@@ -66,13 +67,16 @@ def _send_after_commit(notification_ids: Sequence[int]) -> None:
 def _score_and_evaluate(account_ids: Sequence[int], as_of: dt.datetime | None) -> BatchOutcome:
     from signals.scoring import recompute_accounts
 
+    config = scoring_config()
     with batch_collections():
-        result = recompute_accounts(account_ids=account_ids, as_of=as_of)
+        result = recompute_accounts(account_ids=account_ids, as_of=as_of, config=config)
         # Every account of the batch, not only the changed ones: evaluation is
         # idempotent, and a batch redelivered after a crash finds its snapshots
         # unchanged but still needs its alerts; a rule added since the last change
         # also gets its say.
-        evaluation: Evaluation = evaluate_accounts(account_ids=account_ids, scored=result.scored)
+        evaluation: Evaluation = evaluate_accounts(
+            account_ids=account_ids, rules=config.rules, scored=result.scored
+        )
     _send_after_commit(evaluation.notification_ids)
     delay = float(os.environ.get(BATCH_DELAY_ENV) or 0)
     if delay:

@@ -23,6 +23,7 @@ from accounts.models import Account
 from accounts.vocabulary import AccountStatus
 from signals.bulk import insert_all
 from signals.catalogue import CATALOGUE, CUSTOMER_KEYS, VENDOR_KEYS
+from signals.config import ScoringConfig, scoring_config
 from signals.detectors import run_detectors
 from signals.features import build_features
 from signals.features.frames import ACCOUNT_COLUMNS, AccountRow, load_accounts
@@ -33,7 +34,6 @@ from signals.portfolio import (
     fit_churn_model_for_portfolio,
     fit_clv_model_for_portfolio,
     fit_portfolio_models,
-    load_models,
     metrics_for,
     side_columns,
 )
@@ -147,7 +147,10 @@ def score_accounts(
 
 
 def recompute_accounts(
-    *, account_ids: Sequence[int], as_of: datetime | None = None
+    *,
+    account_ids: Sequence[int],
+    as_of: datetime | None = None,
+    config: ScoringConfig | None = None,
 ) -> RecomputeResult:
     """Rescore ``account_ids`` (one or the whole portfolio) at ``as_of`` (default now).
 
@@ -156,8 +159,8 @@ def recompute_accounts(
     most one chunk and the dirty flags tell what is left.
     """
     ids = sorted({int(a) for a in account_ids})
-    weights = HealthWeights.current()
-    models = load_models()
+    config = config or scoring_config()
+    weights, models = config.weights, config.models
     total = RecomputeResult()
     size = settings.CRM_SCORING_CHUNK_SIZE
     for start in range(0, len(ids), size):

@@ -252,7 +252,9 @@ def evaluate_accounts(
     outcome = Evaluation()
     ids = sorted({int(a) for a in account_ids})
     if rules is None:
-        rules = list(ThresholdRule.objects.filter(enabled=True))
+        from signals.config import scoring_config
+
+        rules = scoring_config().rules
     if not ids or not rules:
         return outcome
     if scored is None:

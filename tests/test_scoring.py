@@ -11,13 +11,13 @@ from freezegun import freeze_time
 
 from accounts.models import Account
 from signals import churn_store
+from signals.config import scoring_config
 from signals.metrics.churn import fit_churn_model
 from signals.models import (
     AccountHealth,
     ChurnModelState,
     ClvModelState,
     HealthSnapshot,
-    HealthWeights,
 )
 from signals.scoring import (
     fingerprint,
@@ -181,7 +181,7 @@ def test_a_concurrent_append_of_a_different_result_chains_after_it(monkeypatch):
 def test_queries_per_chunk_do_not_grow_with_the_number_of_accounts():
     small = random_portfolio(2, seed=31, per_account=10)
     large = random_portfolio(20, seed=32, per_account=10)
-    HealthWeights.current()  # created once, on first use
+    scoring_config()  # weights created once, then read per process while unchanged
     with CaptureQueriesContext(connection) as few:
         recompute_accounts(account_ids=[a.pk for a in small], as_of=NOW)
     with CaptureQueriesContext(connection) as many:
