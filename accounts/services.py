@@ -68,7 +68,10 @@ def record_interaction(
         external_id=external_id,
     )
     analyse(interaction)
-    interaction.full_clean(validate_unique=False, validate_constraints=False)
+    # The account is the caller's, read from the database in this request: checking that
+    # it exists would cost one more query before every write (and saving an unsaved one
+    # raises anyway).
+    interaction.full_clean(exclude=["account"], validate_unique=False, validate_constraints=False)
     interaction.save()
     accounts_changed(account_ids=[account.pk])
     return interaction

@@ -194,7 +194,9 @@ def open_alert(
     return _announce([(alert, opening)], now)[0]
 
 
-@transaction.atomic
+# No savepoint inside the evaluation's transaction (the only caller, which lets any
+# error through); the insert that may conflict has its own.
+@transaction.atomic(savepoint=False)
 def open_alerts(*, openings: Sequence[Opening], now: dt.datetime | None = None) -> list[Opened]:
     """Open many alerts at once (a chunk's evaluation): one insert for the alerts, one
     for their events, one for their outbox rows. When a concurrent evaluation opened

@@ -177,7 +177,9 @@ def _after_snapshots(snapshots: Sequence[HealthSnapshot]) -> None:
     """Hook for what follows a snapshot (threshold evaluation → alerts). Nothing yet."""
 
 
-@transaction.atomic
+# One transaction per chunk; inside a caller's (a job's batch) no savepoint: nothing
+# between here and that caller catches an error, so it would only cost two round trips.
+@transaction.atomic(savepoint=False)
 def _recompute_chunk(
     ids: list[int],
     as_of: datetime | None,

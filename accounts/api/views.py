@@ -5,6 +5,8 @@ another owner's object is a 404 on every path and never appears in a list."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import QuerySet
@@ -335,8 +337,11 @@ class InteractionViewSet(
         data = dict(serializer.validated_data)
         account = data.pop("account")
         contact = data.pop("contact", None)
-        with transaction.atomic():
-            if isinstance(contact, str):
+        # A contact named for the first time is created with the interaction, in one
+        # transaction; otherwise record_interaction's own is enough (no savepoint).
+        named = isinstance(contact, str)
+        with transaction.atomic() if named else nullcontext():
+            if named:
                 contact = services.contact_named(account=account, name=contact)
             interaction = services.record_interaction(
                 account=account,
