@@ -16,13 +16,14 @@ The filters mirror the Django ones the lists used, with the same output
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import jinja2
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template import defaultfilters
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
 from django.utils.html import json_script
 
@@ -46,8 +47,15 @@ def fixed(value, digits: int = 0) -> str:
     return f"{rounded:f}"
 
 
+@functools.cache
+def _months(language: str | None) -> tuple[str, ...]:
+    """The abbreviated month names in ``language`` (translating a lazy name on every
+    date cost more than formatting the rest of it)."""
+    return ("", *(str(MONTHS_3[m]).title() for m in range(1, 13)))
+
+
 def _month(d: dt.date) -> str:
-    return str(MONTHS_3[d.month]).title()
+    return _months(translation.get_language())[d.month]
 
 
 #: The format characters the lists use, done directly; any other format goes through

@@ -220,7 +220,14 @@ def test_the_health_panel_is_built_once_per_snapshot_and_follows_a_new_one(am_al
     Interaction.objects.filter(pk=cited.pk).update(text="Edited after scoring.")
     assert "Edited after scoring." in client.get("/accounts/ALICE-001/").content.decode()
     # A new snapshot is a new key: the panel shows the new scores and history.
-    InteractionFactory(account=difficult, kind="complaint", text="Unacceptable, we are furious.")
+    # Within the last day (the factory's default time depends on how many interactions
+    # earlier tests made): only the second of score()'s two recomputes sees it.
+    InteractionFactory(
+        account=difficult,
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        kind="complaint",
+        text="Unacceptable, we are furious.",
+    )
     score(difficult)
     third = client.get("/accounts/ALICE-001/")
     assert len(third.context["health"]["history"]) == len(first.context["health"]["history"]) + 1
@@ -228,3 +235,29 @@ def test_the_health_panel_is_built_once_per_snapshot_and_follows_a_new_one(am_al
         third.context["health"]["current"].snapshot_id
         != first.context["health"]["current"].snapshot_id
     )
+
+
+def test_the_breakdown_is_rendered_once_per_snapshot_and_cited_interactions(
+    am_alice, difficult, monkeypatch
+):
+    from accounts import views
+
+    def breakdown(html: str) -> str:
+        found = re.search(
+            r'<div class="two-col breakdown">.*?Look here first.*?</section>\s*</div>', html, re.S
+        )
+        assert found, "the page shows both sides' breakdown"
+        return found.group(0)
+
+    client = _client(am_alice)
+    first = client.get("/accounts/ALICE-001/").content.decode()
+    assert 'data-key="repeated_complaints"' in breakdown(first)
+    # Seen again, the breakdown comes from the cache: its template is not even looked up.
+    monkeypatch.setattr(views, "BREAKDOWN_TEMPLATE", "accounts/no-such-template.jinja")
+    assert breakdown(client.get("/accounts/ALICE-001/").content.decode()) == breakdown(first)
+    # An edited cited interaction is a new key, so it is rendered again.
+    monkeypatch.undo()
+    cited = re.search(r'<a href="#interaction-(\d+)">', first).group(1)
+    Interaction.objects.filter(pk=cited).update(text="Reworded by the account manager.")
+    again = breakdown(client.get("/accounts/ALICE-001/").content.decode())
+    assert "Reworded by the account manager." in again
