@@ -465,3 +465,15 @@ def test_fit_quality_guard_rejects_unusable_fits(fits):
     assert not clv.fit_quality_ok(replace(gg, q=0.9))
     with pytest.raises(ValueError):
         clv.expected_average_value(replace(gg, q=0.9), [1], [10.0])
+
+
+def test_at_a_bound_only_the_directions_still_open_count_towards_convergence():
+    bound = clv._LOG_BOUND
+    log_params = np.array([bound, -bound, bound, 0.5])
+    grad = np.array([-3e-4, 2e-4, 5e-4, -1e-7])
+    # Pushing past the upper bound (negative gradient: up is downhill) and past the lower
+    # one (positive) is blocked; moving back inside from the upper bound, or anywhere in
+    # the interior, still counts.
+    assert clv.projected_gradient(log_params, grad).tolist() == [0.0, 0.0, 5e-4, -1e-7]
+    inside = log_params * (1 - 1e-4)  # every parameter a little inside its bounds
+    assert clv.projected_gradient(inside, grad).tolist() == grad.tolist()

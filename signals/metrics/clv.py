@@ -43,6 +43,8 @@ _LOG_BOUND = float(np.log(1e6))
 _DIVERGING = 0.8
 #: Largest gradient of the mean log-likelihood (per log-parameter) accepted as an optimum.
 _GRADIENT_TOL = 1e-4
+#: How close to a bound a log-parameter counts as on it.
+_AT_BOUND = 1e-8
 
 #: Days per year used to turn an annual discount rate into a per-step one.
 DAYS_PER_YEAR = 365.25
@@ -280,6 +282,19 @@ def _bg_tuple(
     return float(r), float(alpha), float(a), float(b)
 
 
+def projected_gradient(log_params: FloatArray, grad: FloatArray) -> FloatArray:
+    """The gradient with the components that push a parameter past its bound set to zero:
+    at a bound, a minimum only needs the gradient to vanish along the directions still
+    open. (A Gamma-Gamma fit of customers who all spend alike ends with q at its upper
+    bound and the gradient still asking for more; depending on the machine's floating
+    point, L-BFGS-B reported that as converged or as an abnormal line search.)"""
+    log_params, grad = np.asarray(log_params, float), np.asarray(grad, float)
+    at_upper = log_params >= _LOG_BOUND - _AT_BOUND
+    at_lower = log_params <= -_LOG_BOUND + _AT_BOUND
+    blocked = (at_upper & (grad < 0)) | (at_lower & (grad > 0))
+    return np.where(blocked, 0.0, grad)
+
+
 def _optimise(
     fun: Any, names: tuple[str, ...], args: tuple[Any, ...]
 ) -> tuple[FloatArray, bool, str]:
@@ -306,10 +321,12 @@ def _optimise(
     log_params = np.asarray(result.x, dtype=float)
     value, grad = fun(log_params, *args)
     # Either L-BFGS-B's own criteria (ftol 1e-13: the objective stopped changing at machine
-    # precision, which is how a flat ridge towards a limit ends) or a vanishing gradient: it may
-    # stop with "abnormal termination in line search" at the optimum when tolerances are tight.
+    # precision, which is how a flat ridge towards a limit ends) or a vanishing gradient along
+    # every direction the bounds leave open: it may stop with "abnormal termination in line
+    # search" at the optimum when tolerances are tight.
     finite = bool(np.isfinite(value) and np.all(np.isfinite(grad)))
-    converged = finite and (bool(result.success) or float(np.max(np.abs(grad))) < _GRADIENT_TOL)
+    stationary = float(np.max(np.abs(projected_gradient(log_params, grad)))) < _GRADIENT_TOL
+    converged = finite and (bool(result.success) or stationary)
     diverging = [
         f"{name} -> {'inf' if log_value > 0 else '0'}"
         for name, log_value in zip(names, log_params, strict=True)
