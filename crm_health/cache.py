@@ -11,12 +11,15 @@ threads, so one per pool serves every call.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import connection
+from django.db.models import Model
 
 T = TypeVar("T")
 
@@ -39,6 +42,33 @@ def data_key(prefix: str, *, version: str, scope: str, filters: Mapping[str, Any
     wanted = sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items() if v)
     raw = f"{version}|{scope}|{wanted}"
     return f"{prefix}:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+#: In ``table_stamps``, the row count of a table rather than the newest value of a field.
+ROWS = "*"
+
+
+def table_stamps(*parts: tuple[type[Model], str]) -> tuple:
+    """Whole-table aggregates that move when a table changes, read in one statement, in
+    the order asked: ``(model, field name)`` for the field's largest value (the newest id,
+    the latest edit), ``(model, ROWS)`` for the row count (a deletion)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_stamps_sql(parts))
+        return tuple(cursor.fetchone())
+
+
+@functools.cache
+def _stamps_sql(parts: tuple[tuple[type[Model], str], ...]) -> str:
+    quote = connection.ops.quote_name
+    columns = []
+    for model, name in parts:
+        table = quote(model._meta.db_table)
+        aggregate = (
+            "COUNT(*)" if name == ROWS else f"MAX({quote(model._meta.get_field(name).column)})"
+        )
+        # Table and column names from the models, quoted by the backend; no values.
+        columns.append(f"(SELECT {aggregate} FROM {table})")  # noqa: S608  # nosec B608
+    return "SELECT " + ", ".join(columns)
 
 
 class _OneClientPerPool(RedisCacheClient):

@@ -17,13 +17,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Account
 from accounts.roles import role_of, sees_all_accounts
-from crm_health.cache import cached
+from crm_health.cache import ROWS, cached, table_stamps
 from signals.bulk import insert_all
 from signals.catalogue import CATALOGUE, CUSTOMER_KEYS, VENDOR_KEYS
 from signals.models import (
@@ -321,15 +321,9 @@ def inbox_version() -> str:
     event ids move with each; accounts' edits (a new owner, a deletion) move the
     accounts' count and latest edit. Rows are loaded fresh on every request; only
     which ids a page holds, and the count, are cached under this."""
-    quote = connection.ops.quote_name
-    alert, event, account = (quote(m._meta.db_table) for m in (Alert, AlertEvent, Account))
-    # Table names come from the models; there are no values.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {alert}), (SELECT MAX(id) FROM {event}), "  # noqa: S608  # nosec B608
-            f"(SELECT COUNT(*) FROM {account}), (SELECT MAX(updated_at) FROM {account})"
-        )
-        newest_alert, newest_event, accounts, edited = cursor.fetchone()
+    newest_alert, newest_event, accounts, edited = table_stamps(
+        (Alert, "id"), (AlertEvent, "id"), (Account, ROWS), (Account, "updated_at")
+    )
     return f"{newest_alert}:{newest_event}:{accounts}:{edited}"
 
 

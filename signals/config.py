@@ -4,7 +4,7 @@ re-read only when it changed.
 
 A worker scoring one account after each write read these four things afresh every
 time: four round trips out of about twenty, for rows an admin edits a few times a
-year. Now one statement reads their stamps (``_STAMP_SQL``) and the cached values
+year. Now one statement reads their stamps (``_STAMPS``) and the cached values
 serve while the stamps are the same.
 
 The stamps cover every way these rows change in this product: weights and rules are
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
+from crm_health.cache import ROWS, table_stamps
 from signals.models import ChurnModelState, ClvModelState, HealthWeights, ThresholdRule
 from signals.portfolio import PortfolioModels, load_models
 
@@ -36,34 +36,24 @@ class ScoringConfig:
     rules: tuple[ThresholdRule, ...]
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _stamp_sql() -> str:
-    # Only model table and column names, quoted by the backend; nothing from outside.
-    parts = [f"(SELECT MAX(updated_at) FROM {_table(HealthWeights)})"]  # noqa: S608  # nosec B608
+#: What moves when the configuration changes: the weights' latest edit; per table of fitted
+#: models and of rules, the row count (a deletion), the newest id and the latest fit or edit.
+_STAMPS = ((HealthWeights, "updated_at"),) + tuple(
+    (model, name)
     for model, moment in (
         (ChurnModelState, "fitted_at"),
         (ClvModelState, "fitted_at"),
         (ThresholdRule, "updated_at"),
-    ):
-        table = _table(model)
-        parts += [
-            f"(SELECT COUNT(*) FROM {table})",  # noqa: S608  # nosec B608
-            f"(SELECT MAX(id) FROM {table})",  # noqa: S608  # nosec B608
-            f"(SELECT MAX({moment}) FROM {table})",  # noqa: S608  # nosec B608
-        ]
-    return "SELECT " + ", ".join(parts)
+    )
+    for name in (ROWS, "id", moment)
+)
 
 
 _cached: tuple[tuple, ScoringConfig] | None = None
 
 
 def _stamp() -> tuple:
-    with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql())
-        return tuple(cursor.fetchone())
+    return table_stamps(*_STAMPS)
 
 
 def scoring_config() -> ScoringConfig:
