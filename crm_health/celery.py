@@ -4,14 +4,28 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_health.settings")
 
 app = Celery("crm_health")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _tidy_connections(sender=None, **kwargs) -> None:
+    """Database connections in a worker live as in a web request (Django does this on
+    request_started/request_finished): kept up to CONN_MAX_AGE and health-checked, but
+    dropped when a task left them broken or inside a transaction. Celery's own fixup
+    would reconnect for every task (settings.CELERY_DB_REUSE_MAX). Not for an eager
+    task: it runs inside its caller's request or transaction."""
+    if not getattr(getattr(sender, "request", None), "is_eager", False):
+        close_old_connections()
 
 
 def _crontab(expression: str) -> crontab:

@@ -312,6 +312,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # the sweep catch up later (see signals/tasks.py).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# Celery's Django fixup closes every database connection before and after each task
+# unless this is set; a new PostgreSQL connection costs ~8 ms, as much as a small
+# recompute's reads. With it, Celery force-closes only every DB_REUSE_MAX tasks, and the
+# worker treats connections as web requests do (crm_health/celery.py: CONN_MAX_AGE,
+# CONN_HEALTH_CHECKS, and a connection left broken or mid-transaction is dropped).
+CELERY_DB_REUSE_MAX = _positive_int("CELERY_DB_REUSE_MAX", 1000)
 
 # --- Product settings -----------------------------------------------------------------
 CRM_SCORING_CHUNK_SIZE = _positive_int("CRM_SCORING_CHUNK_SIZE", 500)

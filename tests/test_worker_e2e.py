@@ -135,6 +135,45 @@ def test_an_interaction_saved_through_the_api_rescores_the_account_without_a_man
     assert not RecomputeRequest.objects.exists()
 
 
+def _other_backends() -> dict[int, dt.datetime]:
+    """The other sessions on this database: backend pid → when it connected."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return dict(cursor.fetchall())
+
+
+def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next():
+    """Celery's Django fixup closes connections around every task unless told not to;
+    the worker keeps them as a web process does (a new one costs as much as a small
+    recompute's reads)."""
+    first, second = AccountFactory(external_id="E2E-C1"), AccountFactory(external_id="E2E-C2")
+    with celery_worker():
+        for account in (first, second):
+            record_interaction(
+                account=account,
+                occurred_at=WHEN,
+                channel="email",
+                direction="inbound",
+                kind="complaint",
+                text="The export failed again.",
+            )
+            wait_until(
+                lambda account=account: AccountHealth.objects.filter(account=account).exists(),
+                message=f"{account.external_id} to be scored by the worker",
+            )
+            wait_until(_idle, message="the worker to finish the task")
+            if account == first:
+                after_first = _other_backends()
+        after_second = _other_backends()
+    assert after_first, "the worker's connection was closed after its task"
+    assert after_second == after_first, "the second task opened a new connection"
+
+
 def test_the_same_recompute_delivered_twice_concurrently_leaves_one_alert_and_one_snapshot():
     account = AccountFactory(
         external_id="E2E-2", owner=UserFactory(username="pat", role="account_manager")
