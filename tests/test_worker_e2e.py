@@ -174,6 +174,49 @@ def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next():
     assert after_second == after_first, "the second task opened a new connection"
 
 
+def test_a_kept_connection_that_died_between_tasks_is_replaced_before_the_next_one():
+    """A database restart or an idle timeout between two tasks: the kept connection is
+    checked before use and replaced, and the next task succeeds the first time."""
+    from django.db import connection
+
+    first, second = AccountFactory(external_id="E2E-D1"), AccountFactory(external_id="E2E-D2")
+    log = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "worker-idle-kill.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("")
+
+    def save(account) -> None:
+        record_interaction(
+            account=account,
+            occurred_at=WHEN,
+            channel="email",
+            direction="inbound",
+            kind="complaint",
+            text="Nobody answered my ticket.",
+        )
+
+    with celery_worker(log_path=log):
+        save(first)
+        wait_until(
+            lambda: AccountHealth.objects.filter(account=first).exists(),
+            message="the first account to be scored",
+        )
+        wait_until(_idle, message="the worker to finish the task")
+        kept = _other_backends()
+        assert kept, "the worker kept no connection"
+        with connection.cursor() as cursor:
+            for pid in kept:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        wait_until(lambda: not set(_other_backends()) & set(kept), message="the kill")
+        save(second)
+        wait_until(
+            lambda: AccountHealth.objects.filter(account=second).exists(),
+            timeout=10,
+            message="the second account to be scored without a retry's backoff",
+        )
+    text = log.read_text(errors="replace")
+    assert "Retry in" not in text and "ERROR" not in text, text[-2000:]
+
+
 def test_the_same_recompute_delivered_twice_concurrently_leaves_one_alert_and_one_snapshot():
     account = AccountFactory(
         external_id="E2E-2", owner=UserFactory(username="pat", role="account_manager")
