@@ -122,19 +122,19 @@ def _workers_recompute(database_url: str, processes: int) -> dict:
     worker's pool of ``processes`` shares (signals.jobs), timed from publishing the
     chunks to the run's end. The portfolio models are fitted already (as for the
     in-process run), and the worker is started and warmed before the clock starts."""
-    from signals.jobs import _publish_chunks, _split_into_chunks
+    from signals.jobs import publish_chunks, split_into_chunks
     from signals.models import ScoringRun
 
     _reset_scores()
     now = dt.datetime.now(dt.UTC)
     run = ScoringRun.objects.create(period_key=f"bench:{now.isoformat()}", started_at=now)
-    run = _split_into_chunks(run=run, now=now)
+    run = split_into_chunks(run=run, now=now)
     with _worker(database_url, concurrency=processes) as proc:
         pool = child_pids(proc.pid)
         for pid in pool:
             reset_peak_rss(pid)
         start = time.perf_counter()
-        _publish_chunks(run)
+        publish_chunks(run)
         deadline = time.monotonic() + 3600
         while True:
             run.refresh_from_db()

@@ -152,10 +152,10 @@ def start_full_recompute(
         return run  # its starter is (or was just) working on it
     if run.chunks_total == 0:
         _refit_models()
-        run = _split_into_chunks(run=run, now=now)
+        run = split_into_chunks(run=run, now=now)
         if run.status != ScoringRun.Status.RUNNING:
             return run
-    _publish_chunks(run)
+    publish_chunks(run)
     return run
 
 
@@ -169,7 +169,10 @@ def _refit_models() -> None:
 
 
 @transaction.atomic
-def _split_into_chunks(*, run: ScoringRun, now: dt.datetime) -> ScoringRun:
+def split_into_chunks(*, run: ScoringRun, now: dt.datetime) -> ScoringRun:
+    """Split the active accounts into ``CRM_SCORING_CHUNK_SIZE`` chunks of ``run``
+    (once: a second caller splits nothing) and return the run as stored. The first half
+    of ``start_full_recompute``, public for the bench, which times publishing alone."""
     ids = list(
         Account.objects.exclude(status=AccountStatus.OFFBOARDED)
         .order_by("pk")
@@ -193,7 +196,8 @@ def _split_into_chunks(*, run: ScoringRun, now: dt.datetime) -> ScoringRun:
     return run
 
 
-def _publish_chunks(run: ScoringRun) -> None:
+def publish_chunks(run: ScoringRun) -> None:
+    """Queue every chunk of ``run`` not done yet, for any number of workers to share."""
     from celery import group
 
     from signals.tasks import run_scoring_chunk_task
