@@ -13,10 +13,10 @@ production shape, shared by every web worker):
   ``/portfolio/charts/`` with an ETag, so the page is not a megabyte of chart data and
   a browser that has the current version gets a 304.
 
-The version is one cheap query: the newest snapshot id (every recompute that changed
-an account appends one) and the accounts' count and latest edit. A stale part is never
-served: any new score or account edit changes the version, so the next request builds
-a fresh one.
+The version is one cheap statement (``crm_health.cache.table_stamps``): the newest
+snapshot id (every recompute that changed an account appends one) and the accounts'
+count and latest edit. A stale part is never served: any new score or account edit
+changes the version, so the next request builds a fresh one.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Max
 from django.db.models.query import QuerySet
 from django.utils.text import compress_string
 
-from crm_health.cache import cached, data_key
+from crm_health.cache import ROWS, cached, data_key, table_stamps
 from signals.models import HealthSnapshot
 
 from . import charts, pages
@@ -64,10 +63,12 @@ class Charts:
 
 def data_version() -> str:
     """Changes whenever a score or an account changes (see the module docstring)."""
-    newest = HealthSnapshot.objects.order_by("-pk").values_list("pk", flat=True).first()
-    stamp = Account.objects.aggregate(n=Count("pk"), edited=Max("updated_at"))
-    edited = stamp["edited"].isoformat() if stamp["edited"] else "-"
-    return f"{newest}:{stamp['n']}:{edited}"
+    newest, accounts, edited = table_stamps(
+        (HealthSnapshot, "id"), (Account, ROWS), (Account, "updated_at")
+    )
+    # The edit time as the backend returns it from raw SQL (a datetime on PostgreSQL, a
+    # string on SQLite): every process of a deployment reads the same backend.
+    return f"{newest}:{accounts}:{edited}"
 
 
 def overview_key(*, scope: str, filters: dict[str, Any], version: str) -> str:
