@@ -147,28 +147,34 @@ def _other_backends() -> dict[int, dt.datetime]:
         return dict(cursor.fetchall())
 
 
+def _complain_and_wait_for_the_score(account) -> None:
+    """One interaction saved (its recompute queued on commit), then the worker's
+    snapshot of the account and the worker idle again."""
+    record_interaction(
+        account=account,
+        occurred_at=WHEN,
+        channel="email",
+        direction="inbound",
+        kind="complaint",
+        text="The export failed again and nobody answered my ticket.",
+    )
+    wait_until(
+        lambda: AccountHealth.objects.filter(account=account).exists(),
+        timeout=10,
+        message=f"{account.external_id} to be scored by the worker",
+    )
+    wait_until(_idle, message="the worker to finish the task")
+
+
 def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next():
     """Celery's Django fixup closes connections around every task unless told not to;
     the worker keeps them as a web process does (a new one costs as much as a small
     recompute's reads)."""
     first, second = AccountFactory(external_id="E2E-C1"), AccountFactory(external_id="E2E-C2")
     with celery_worker():
-        for account in (first, second):
-            record_interaction(
-                account=account,
-                occurred_at=WHEN,
-                channel="email",
-                direction="inbound",
-                kind="complaint",
-                text="The export failed again.",
-            )
-            wait_until(
-                lambda account=account: AccountHealth.objects.filter(account=account).exists(),
-                message=f"{account.external_id} to be scored by the worker",
-            )
-            wait_until(_idle, message="the worker to finish the task")
-            if account == first:
-                after_first = _other_backends()
+        _complain_and_wait_for_the_score(first)
+        after_first = _other_backends()
+        _complain_and_wait_for_the_score(second)
         after_second = _other_backends()
     assert after_first, "the worker's connection was closed after its task"
     assert after_second == after_first, "the second task opened a new connection"
@@ -184,35 +190,16 @@ def test_a_kept_connection_that_died_between_tasks_is_replaced_before_the_next_o
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("")
 
-    def save(account) -> None:
-        record_interaction(
-            account=account,
-            occurred_at=WHEN,
-            channel="email",
-            direction="inbound",
-            kind="complaint",
-            text="Nobody answered my ticket.",
-        )
-
     with celery_worker(log_path=log):
-        save(first)
-        wait_until(
-            lambda: AccountHealth.objects.filter(account=first).exists(),
-            message="the first account to be scored",
-        )
-        wait_until(_idle, message="the worker to finish the task")
+        _complain_and_wait_for_the_score(first)
         kept = _other_backends()
         assert kept, "the worker kept no connection"
         with connection.cursor() as cursor:
             for pid in kept:
                 cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
         wait_until(lambda: not set(_other_backends()) & set(kept), message="the kill")
-        save(second)
-        wait_until(
-            lambda: AccountHealth.objects.filter(account=second).exists(),
-            timeout=10,
-            message="the second account to be scored without a retry's backoff",
-        )
+        # Scored within the helper's 10 s: no retry's backoff on the way.
+        _complain_and_wait_for_the_score(second)
     text = log.read_text(errors="replace")
     assert "Retry in" not in text and "ERROR" not in text, text[-2000:]
 
