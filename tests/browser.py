@@ -26,7 +26,7 @@ from accounts.services import record_interaction
 from signals.models import Alert, HealthSnapshot, ThresholdRule
 from signals.scoring import recompute_accounts
 from tests.factories import AccountFactory, ContactFactory, ContractFactory
-from tests.services import REQUIRED, unavailable
+from tests.services import ARTIFACTS, REQUIRED, unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,9 +39,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory's default
-ARTIFACTS = Path(
-    os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts")
-)
 
 #: Texts that the detectors read as a difficult customer and as a neglectful vendor.
 ANGRY = [

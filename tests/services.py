@@ -19,6 +19,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED = os.environ.get("REQUIRE_SERVICES") == "1"
+#: Where tests leave logs and screenshots for a failed run to be read.
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+def fresh_log(name: str) -> Path:
+    """An empty log file among the artifacts (a worker's or server's, for one test)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    path.write_bytes(b"")
+    return path
 
 
 def unavailable(reason: str) -> None:
@@ -110,9 +120,7 @@ def celery_worker(
 
     url = require_redis()
     purge_queue()
-    log_path = (
-        log_path or Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts")) / "worker.log"
-    )
+    log_path = log_path or ARTIFACTS / "worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("ab")
     cmd = [

@@ -11,7 +11,6 @@ Run with: DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… REQUIRE_SERV
 from __future__ import annotations
 
 import datetime as dt
-import os
 import socket
 import subprocess
 import sys
@@ -19,7 +18,6 @@ import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import redis
@@ -52,6 +50,7 @@ from tests.factories import AccountFactory, InteractionFactory, UserFactory
 from tests.services import (
     ROOT,
     celery_worker,
+    fresh_log,
     require_postgres,
     require_redis,
     subprocess_env,
@@ -62,7 +61,6 @@ from tests.test_worker_e2e import _idle
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 WHEN = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
 #: Short Celery limits for a worker, so markers and claims "go stale" within a test
 #: (visibility timeout 3 × 10 s; a recompute marker is stale after 30 + 10 s).
 FAST_LIMITS = {"CRM_TASK_SOFT_TIME_LIMIT": "8", "CRM_TASK_TIME_LIMIT": "10"}
@@ -105,13 +103,6 @@ def _exactly_once(accounts: list[Account]) -> None:
         pk__in=[a.pk for a in accounts], scores_dirty_since__isnull=False
     ).exists()
     assert not RecomputeRequest.objects.exists()
-
-
-def _log(name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    path.write_bytes(b"")
-    return path
 
 
 # --- an own Redis, to restart without touching the shared one -------------------------
@@ -204,7 +195,7 @@ def test_a_redis_restart_that_loses_queued_recomputes_still_scores_every_account
         server.start()
         assert server.queued() == 0
         results = {"CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND}
-        log = _log("worker-redis-restart.log")
+        log = fresh_log("worker-redis-restart.log")
         with celery_worker(log_path=log, extra_env={**FAST_LIMITS, **results}):
             started = time.monotonic()
 
@@ -242,7 +233,7 @@ def test_a_database_connection_killed_mid_batch_rolls_back_and_the_task_retries_
     make_rule(name="Everyone", measure="health", operator="lte", value=100)
     ids = [a.pk for a in accounts]
     Account.objects.filter(pk__in=ids).update(scores_dirty_since=timezone.now())
-    log = _log("worker-pg-terminate.log")
+    log = fresh_log("worker-pg-terminate.log")
     with celery_worker(log_path=log, extra_env={BATCH_DELAY_ENV: "4"}):
         recompute_accounts_task.delay(ids)
         pid = wait_until(_backend_in_transaction, timeout=60, message="the batch's transaction")
@@ -267,7 +258,7 @@ def test_a_database_connection_killed_mid_batch_rolls_back_and_the_task_retries_
 
 def test_the_same_scheduled_period_fired_twice_at_once_makes_one_run():
     accounts = _portfolio(4, "BT")
-    with celery_worker(concurrency=2, log_path=_log("worker-double-beat.log")):
+    with celery_worker(concurrency=2, log_path=fresh_log("worker-double-beat.log")):
         # Two beat processes firing the nightly entry: no key, so both use today's.
         start_full_recompute_task.delay()
         start_full_recompute_task.delay()
@@ -315,7 +306,7 @@ def test_a_crash_between_opening_an_alert_and_notifying_still_sends_exactly_one_
     (row,) = Notification.objects.filter(alert=alert)
     assert row.sent_at is None and row.claimed_at is None  # durable, not sent
 
-    log = _log("worker-crash-notify.log")
+    log = fresh_log("worker-crash-notify.log")
     with celery_worker(concurrency=2, log_path=log):
         # After the restart: the periodic catch-all, twice, racing a direct send.
         send_pending_notifications_task.delay()

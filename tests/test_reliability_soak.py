@@ -43,6 +43,7 @@ from signals.scoring import recompute_accounts
 from signals.tasks import sweep_dirty_accounts_task
 from tests.factories import AccountFactory, UserFactory
 from tests.services import (
+    ARTIFACTS,
     ROOT,
     celery_worker,
     require_postgres,
@@ -56,7 +57,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 ACCOUNTS = 24
 WRITERS, IMPORTERS, RECOMPUTERS, READERS = 4, 1, 1, 2  # eight client threads
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
 KINDS = ["message", "complaint", "request", "praise"]
 TEXTS = [
     "Thanks, that works for us.",

@@ -33,7 +33,7 @@ from signals.models import (
 from signals.tasks import recompute_accounts_task, sweep_dirty_accounts_task
 from tests.alert_helpers import make_rule
 from tests.factories import AccountFactory, InteractionFactory, UserFactory
-from tests.services import celery_worker, require_postgres, wait_until
+from tests.services import ARTIFACTS, celery_worker, fresh_log, require_postgres, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -186,10 +186,7 @@ def test_a_kept_connection_that_died_between_tasks_is_replaced_before_the_next_o
     from django.db import connection
 
     first, second = AccountFactory(external_id="E2E-D1"), AccountFactory(external_id="E2E-D2")
-    log = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "worker-idle-kill.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text("")
-
+    log = fresh_log("worker-idle-kill.log")
     with celery_worker(log_path=log):
         _complain_and_wait_for_the_score(first)
         kept = _other_backends()
@@ -231,8 +228,8 @@ def test_a_worker_killed_mid_run_leaves_no_partial_state_and_the_run_completes_a
     for account in accounts:
         _story(account, n=4)
     make_rule(name="Everyone", measure="health", operator="lte", value=100)
-    log = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "worker-kill.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "worker-kill.log"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     seen = log.stat().st_size if log.exists() else 0
 
     def chunk_received() -> bool:
